@@ -1,0 +1,193 @@
+//! Reading `#[versioned(..)]` and the parts of `#[serde(..)]` that decide
+//! wire names. Mistakes are pushed to an error list, never returned early,
+//! so one compile shows them all.
+
+use proc_macro2::Span;
+use syn::meta::ParseNestedMeta;
+use syn::{Attribute, LitStr, Token};
+
+/// Collected errors.
+#[derive(Default)]
+pub struct Errors(Option<syn::Error>);
+
+impl Errors {
+    pub fn push(&mut self, error: syn::Error) {
+        match &mut self.0 {
+            Some(all) => all.combine(error),
+            None => self.0 = Some(error),
+        }
+    }
+
+    pub fn finish(self) -> Result<(), syn::Error> {
+        self.0.map_or(Ok(()), Err)
+    }
+}
+
+/// A flag or value set at most once, remembering where.
+pub struct Once<T> {
+    pub value: Option<(T, Span)>,
+    name: &'static str,
+}
+
+impl<T> Once<T> {
+    pub fn new(name: &'static str) -> Self {
+        Once { value: None, name }
+    }
+
+    pub fn set(&mut self, span: Span, value: T, errors: &mut Errors) {
+        if self.value.is_some() {
+            errors.push(syn::Error::new(span, format!("duplicate `{}`: write it once", self.name)));
+        } else {
+            self.value = Some((value, span));
+        }
+    }
+
+    pub fn span(&self) -> Option<Span> {
+        self.value.as_ref().map(|(_, span)| *span)
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.value.is_some()
+    }
+}
+
+/// `#[versioned(..)]` on the struct.
+pub struct ContainerAttrs {
+    pub resource: Once<String>,
+    pub krate: Once<syn::Path>,
+}
+
+/// `#[versioned(..)]` on a field.
+pub struct FieldAttrs {
+    pub id: Once<()>,
+    pub version: Once<()>,
+    pub sensitive: Once<()>,
+    pub skip: Once<()>,
+}
+
+/// Calls `each` for every item of every `#[versioned(..)]`.
+fn versioned_items(attrs: &[Attribute], errors: &mut Errors, mut each: impl FnMut(&ParseNestedMeta<'_>, &mut Errors) -> syn::Result<()>) {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("versioned")) {
+        if let syn::Meta::Path(path) = &attr.meta {
+            errors.push(syn::Error::new_spanned(path, "expected a list: `#[versioned(...)]`"));
+            continue;
+        }
+        let mut local = Errors::default();
+        if let Err(e) = attr.parse_nested_meta(|meta| each(&meta, &mut local)) {
+            local.push(e);
+        }
+        if let Err(e) = local.finish() {
+            errors.push(e);
+        }
+    }
+}
+
+impl ContainerAttrs {
+    pub fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
+        let mut out = ContainerAttrs { resource: Once::new("resource"), krate: Once::new("crate") };
+        versioned_items(attrs, errors, |meta, errors| {
+            let span = meta.path.segments[0].ident.span();
+            if meta.path.is_ident("resource") {
+                let lit: LitStr = meta
+                    .value()
+                    .and_then(|v| v.parse())
+                    .map_err(|_| meta.error("expected `resource = \"Name\"`"))?;
+                if lit.value().trim().is_empty() {
+                    return Err(syn::Error::new(lit.span(), "the resource name cannot be empty: write `resource = \"User\"`"));
+                }
+                out.resource.set(span, lit.value(), errors);
+            } else if meta.path.is_ident("crate") {
+                let lit: LitStr =
+                    meta.value().and_then(|v| v.parse()).map_err(|_| meta.error("expected `crate = \"path::to::optimist\"`"))?;
+                let path = lit
+                    .parse::<syn::Path>()
+                    .map_err(|_| syn::Error::new(lit.span(), "expected a path such as `crate = \"my_optimist\"`"))?;
+                out.krate.set(span, path, errors);
+            } else if ["id", "version", "sensitive", "skip"].iter().any(|f| meta.path.is_ident(f)) {
+                return Err(meta.error("this attribute belongs on a field, not on the struct"));
+            } else {
+                return Err(meta.error("unknown attribute: expected `resource = \"Name\"` or `crate = \"path\"`"));
+            }
+            Ok(())
+        });
+        out
+    }
+}
+
+impl FieldAttrs {
+    pub fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
+        let mut out = FieldAttrs {
+            id: Once::new("id"),
+            version: Once::new("version"),
+            sensitive: Once::new("sensitive"),
+            skip: Once::new("skip"),
+        };
+        versioned_items(attrs, errors, |meta, errors| {
+            let span = meta.path.segments[0].ident.span();
+            let flag = if meta.path.is_ident("id") {
+                &mut out.id
+            } else if meta.path.is_ident("version") {
+                &mut out.version
+            } else if meta.path.is_ident("sensitive") {
+                &mut out.sensitive
+            } else if meta.path.is_ident("skip") {
+                &mut out.skip
+            } else if meta.path.is_ident("resource") || meta.path.is_ident("crate") {
+                return Err(meta.error("this attribute belongs on the struct, not on a field"));
+            } else {
+                return Err(meta.error("unknown attribute: expected one of `id`, `version`, `sensitive`, `skip`"));
+            };
+            if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
+                return Err(meta.error("this attribute takes no value: write it bare, as in `#[versioned(sensitive)]`"));
+            }
+            flag.set(span, (), errors);
+            Ok(())
+        });
+        out
+    }
+}
+
+/// serde's name for this item after `rename`: the serialize name.
+pub fn serde_rename(attrs: &[Attribute]) -> Option<String> {
+    serde_value(attrs, "rename")
+}
+
+/// serde's `rename_all` rule: the serialize one.
+pub fn serde_rename_all(attrs: &[Attribute]) -> Option<String> {
+    serde_value(attrs, "rename_all")
+}
+
+/// Reads `key = "v"` or `key(serialize = "v", ..)` from `#[serde(..)]`,
+/// skipping everything else: serde checks its own attributes.
+fn serde_value(attrs: &[Attribute], key: &str) -> Option<String> {
+    let mut found = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident(key) {
+                if meta.input.peek(Token![=]) {
+                    found = Some(meta.value()?.parse::<LitStr>()?.value());
+                } else {
+                    meta.parse_nested_meta(|inner| {
+                        if inner.path.is_ident("serialize") {
+                            found = Some(inner.value()?.parse::<LitStr>()?.value());
+                        } else {
+                            skip_value(&inner)?;
+                        }
+                        Ok(())
+                    })?;
+                }
+            } else {
+                skip_value(&meta)?;
+            }
+            Ok(())
+        });
+    }
+    found
+}
+
+fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    while !meta.input.is_empty() && !meta.input.peek(Token![,]) {
+        meta.input.parse::<proc_macro2::TokenTree>()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,198 @@
+//! The body of a 409 for a stale write (SPEC §4).
+
+use core::fmt;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::{FieldSet, Stored, Version, Versioned};
+
+/// A stale write refused because fields it changes were changed by someone
+/// else since the client's version.
+///
+/// Serialises to the extension members of SPEC §4: `resource`, `id`,
+/// `yourVersion`, `currentVersion`, `conflicts` and `current`. Values of
+/// sensitive fields are never held, so neither the body nor `Debug` can
+/// show them.
+///
+/// ```
+/// use optimist::{Conflict, FieldSet, Stamps, Stored, Version, Versioned};
+///
+/// #[derive(Versioned, serde::Serialize)]
+/// struct User { id: u64, version: u64, email: String, #[versioned(sensitive)] password: String }
+///
+/// let v4 = Version::new(4).unwrap();
+/// let v6 = Version::new(6).unwrap();
+/// let mut stamps = Stamps::new(2, v4);
+/// stamps.advance(&[0, 1].into_iter().collect(), v6);
+/// let value = User { id: 123, version: 6, email: "b@x.org".into(), password: "s3cret".into() };
+/// let current = Stored::new(value, stamps).unwrap();
+/// let yours = User { id: 123, version: 4, email: "a@x.org".into(), password: "hunter2".into() };
+/// let conflict = Conflict::new(&current, &yours, v4, &current.value().diff(&yours))?;
+/// let body = serde_json::to_value(&conflict)?;
+/// assert_eq!(body["conflicts"][0]["yours"], "a@x.org");
+/// assert_eq!(body["conflicts"][1], serde_json::json!({"field": "password", "redacted": true, "changedIn": 6}));
+/// assert!(body["current"].get("password").is_none());
+/// assert!(!format!("{conflict:?}").contains("s3cret"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Conflict {
+    resource: &'static str,
+    id: Value,
+    your_version: Version,
+    current_version: Version,
+    conflicts: Vec<FieldConflict>,
+    current: Value,
+    #[serde(skip)]
+    display_id: String,
+}
+
+/// One conflicting field: its values, or `redacted` for a sensitive one.
+///
+/// ```
+/// # use optimist::{Conflict, FieldSet, Stamps, Stored, Version, Versioned};
+/// # #[derive(Versioned, serde::Serialize)]
+/// # struct Note { id: u64, version: u64, text: String }
+/// # let v2 = Version::new(2).unwrap();
+/// # let current = Stored::new(Note { id: 1, version: 2, text: "b".into() }, Stamps::new(1, v2)).unwrap();
+/// # let yours = Note { id: 1, version: 1, text: "a".into() };
+/// let conflict = Conflict::new(&current, &yours, Version::FIRST, &[0].into_iter().collect())?;
+/// let field = &conflict.conflicts()[0];
+/// assert_eq!(field.field(), "text");
+/// assert_eq!(field.changed_in(), v2);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldConflict {
+    field: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    yours: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current: Option<Value>,
+    #[serde(skip_serializing_if = "core::ops::Not::not")]
+    redacted: bool,
+    changed_in: Version,
+}
+
+impl FieldConflict {
+    /// The field's wire name.
+    #[must_use]
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+
+    /// The version at which the field last changed.
+    #[must_use]
+    pub fn changed_in(&self) -> Version {
+        self.changed_in
+    }
+
+    /// Whether values are withheld because the field is sensitive.
+    #[must_use]
+    pub fn is_redacted(&self) -> bool {
+        self.redacted
+    }
+}
+
+impl Conflict {
+    /// Describes a refused write of `yours`, based on `your_version`,
+    /// against `current`; `fields` are the conflicting compared fields.
+    pub fn new<T>(current: &Stored<T>, yours: &T, your_version: Version, fields: &FieldSet) -> Result<Self, serde_json::Error>
+    where
+        T: Versioned + Serialize,
+        T::Id: Serialize + fmt::Display,
+    {
+        let conflicts = fields
+            .iter()
+            .filter_map(|index| {
+                let field = T::FIELDS.get(index)?;
+                let changed_in = current.stamps().get(index)?;
+                let (yours, theirs) = if field.sensitive {
+                    (None, None)
+                } else {
+                    (Some(yours.field_json(index)?), Some(current.value().field_json(index)?))
+                };
+                Some(match (yours.transpose(), theirs.transpose()) {
+                    (Ok(yours), Ok(current)) => {
+                        Ok(FieldConflict { field: field.name, yours, current, redacted: field.sensitive, changed_in })
+                    }
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Conflict {
+            resource: T::RESOURCE,
+            id: serde_json::to_value(current.value().id())?,
+            your_version,
+            current_version: current.version(),
+            conflicts,
+            current: redacted_representation(current.value())?,
+            display_id: current.value().id().to_string(),
+        })
+    }
+
+    /// The resource's name.
+    #[must_use]
+    pub fn resource(&self) -> &'static str {
+        self.resource
+    }
+
+    /// The version the refused write was based on.
+    #[must_use]
+    pub fn your_version(&self) -> Version {
+        self.your_version
+    }
+
+    /// The resource's current version.
+    #[must_use]
+    pub fn current_version(&self) -> Version {
+        self.current_version
+    }
+
+    /// The conflicting fields.
+    #[must_use]
+    pub fn conflicts(&self) -> &[FieldConflict] {
+        &self.conflicts
+    }
+
+    /// The current representation, without sensitive fields.
+    #[must_use]
+    pub fn current(&self) -> &Value {
+        &self.current
+    }
+}
+
+impl fmt::Display for Conflict {
+    /// `User 123 changed since version 4: email, name`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} changed since version {}", self.resource, self.display_id, self.your_version)?;
+        for (i, c) in self.conflicts.iter().enumerate() {
+            f.write_str(if i == 0 { ": " } else { ", " })?;
+            f.write_str(c.field)?;
+        }
+        Ok(())
+    }
+}
+
+/// The resource as JSON with every sensitive field removed.
+///
+/// ```
+/// # #[derive(optimist::Versioned, serde::Serialize)]
+/// # struct User { id: u64, version: u64, #[versioned(sensitive)] password: String }
+/// let user = User { id: 1, version: 1, password: "hunter2".into() };
+/// let json = optimist::redacted_representation(&user)?;
+/// assert_eq!(json, serde_json::json!({"id": 1, "version": 1}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn redacted_representation<T: Versioned + Serialize>(value: &T) -> Result<Value, serde_json::Error> {
+    let mut json = serde_json::to_value(value)?;
+    if let Value::Object(map) = &mut json {
+        for field in T::FIELDS.iter().filter(|f| f.sensitive) {
+            map.remove(field.name);
+        }
+    }
+    Ok(json)
+}

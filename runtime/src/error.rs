@@ -1,0 +1,267 @@
+//! The one error type of optimist: every refusal of SPEC §2–§5, each with
+//! its status, its problem type and its `ETag`.
+
+use core::fmt;
+
+use http::StatusCode;
+use serde_json::Value;
+
+use crate::{Conflict, ETag, HeaderError, TagError, Version};
+
+/// A storage failure: the store could not be reached or did not answer.
+///
+/// Services answer it with 503 and a generic detail; the cause is kept
+/// for logs and never sent to clients.
+///
+/// ```
+/// let err = optimist::StoreError::new(std::io::Error::other("disk on fire"));
+/// assert!(err.to_string().contains("disk on fire"));
+/// ```
+#[derive(Debug)]
+pub struct StoreError(Box<dyn std::error::Error + Send + Sync>);
+
+impl StoreError {
+    /// Wraps the store's own error.
+    pub fn new(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        StoreError(cause.into())
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "store unavailable: {}", self.0)
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
+}
+
+/// Every way optimist refuses a request.
+///
+/// Each variant knows its status, its RFC 9457 problem type and, for 409
+/// and 412, the current `ETag`. [`Error::to_response`] renders it; with
+/// the `axum` feature it is also an `IntoResponse`.
+///
+/// ```
+/// use optimist::{Error, Version};
+///
+/// let err = Error::already_exists("User", &123);
+/// assert_eq!(err.to_string(), "User with ID 123 already exists");
+/// let response: http::Response<Vec<u8>> = err.to_response();
+/// assert_eq!(response.status(), 409);
+/// assert_eq!(response.headers()["content-type"], "application/problem+json");
+/// let body: serde_json::Value = serde_json::from_slice(response.body())?;
+/// assert_eq!(body["detail"], "User with ID 123 already exists");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// 409: a stale write that changes fields changed since its version.
+    Conflict(Box<Conflict>),
+    /// 409: a create for an id that exists.
+    AlreadyExists {
+        /// The resource's name.
+        resource: &'static str,
+        /// The id as JSON.
+        id: Value,
+        /// The id as shown in messages.
+        display_id: String,
+        /// The existing resource's version, where known.
+        current: Option<Version>,
+    },
+    /// 409: the version field's type cannot count any higher.
+    VersionExhausted {
+        /// The current, last possible, version.
+        current: Version,
+    },
+    /// 412: `If-Match` or `If-None-Match` is false.
+    PreconditionFailed {
+        /// The current version, where the resource exists.
+        current: Option<Version>,
+    },
+    /// 428: a write without `If-Match` or a body version.
+    PreconditionRequired,
+    /// 304: the client's copy is current. Not a failure, but a short cut
+    /// that handlers take with `?`.
+    NotModified(ETag),
+    /// 404: no resource with that id.
+    NotFound {
+        /// The resource's name.
+        resource: &'static str,
+        /// The id as shown in messages.
+        display_id: String,
+    },
+    /// 400 or 431: a malformed or oversize precondition header.
+    Header(HeaderError),
+    /// 400: a request that cannot be read (invalid JSON, a bad id).
+    BadRequest(String),
+    /// 422: well-formed content of the wrong shape, type or value.
+    Unprocessable(String),
+    /// 415: content that is not of the required media type.
+    UnsupportedMediaType(String),
+    /// 413: content larger than the service accepts.
+    PayloadTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// 503: the store is unavailable.
+    Unavailable(StoreError),
+}
+
+impl Error {
+    /// 409 for a create whose id exists: `User with ID 123 already exists`.
+    pub fn already_exists<I: serde::Serialize + fmt::Display + ?Sized>(resource: &'static str, id: &I) -> Error {
+        Error::AlreadyExists {
+            resource,
+            id: serde_json::to_value(id).unwrap_or(Value::Null),
+            display_id: id.to_string(),
+            current: None,
+        }
+    }
+
+    /// 404 for an unknown id: `User 123 does not exist`.
+    ///
+    /// ```
+    /// let err = optimist::Error::not_found("User", &9);
+    /// assert_eq!((err.status().as_u16(), err.to_string()), (404, "User 9 does not exist".into()));
+    /// ```
+    pub fn not_found<I: fmt::Display + ?Sized>(resource: &'static str, id: &I) -> Error {
+        Error::NotFound { resource, display_id: id.to_string() }
+    }
+
+    /// The HTTP status.
+    ///
+    /// ```
+    /// assert_eq!(optimist::Error::PreconditionRequired.status(), 428);
+    /// ```
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::Conflict(_) | Error::AlreadyExists { .. } | Error::VersionExhausted { .. } => StatusCode::CONFLICT,
+            Error::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            Error::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Error::NotModified(_) => StatusCode::NOT_MODIFIED,
+            Error::NotFound { .. } => StatusCode::NOT_FOUND,
+            Error::Header(e) if e.reason() == TagError::TooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            Error::Header(_) | Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// The current `ETag` that the response carries, where there is one.
+    ///
+    /// ```
+    /// use optimist::{Error, Version};
+    /// let err = Error::PreconditionFailed { current: Version::new(6) };
+    /// assert_eq!(err.etag().unwrap().to_string(), "\"v6\"");
+    /// ```
+    #[must_use]
+    pub fn etag(&self) -> Option<ETag> {
+        let version = match self {
+            Error::Conflict(c) => Some(c.current_version()),
+            Error::AlreadyExists { current, .. } | Error::PreconditionFailed { current } => *current,
+            Error::VersionExhausted { current } => Some(*current),
+            Error::NotModified(tag) => return Some(*tag),
+            _ => None,
+        };
+        version.map(ETag::from_version)
+    }
+
+    /// The problem type's URI and title (RFC 9457 §3.1).
+    ///
+    /// ```
+    /// let (uri, title) = optimist::Error::PreconditionRequired.problem_type();
+    /// assert!(uri.ends_with("#precondition-required"));
+    /// assert_eq!(title, "Precondition required");
+    /// ```
+    #[must_use]
+    pub fn problem_type(&self) -> (&'static str, &'static str) {
+        macro_rules! problem {
+            ($slug:literal, $title:literal) => {
+                (concat!("https://docs.rs/optimist/latest/optimist/problems/#", $slug), $title)
+            };
+        }
+        match self {
+            Error::Conflict(_) => problem!("edit-conflict", "Edit conflict"),
+            Error::AlreadyExists { .. } => problem!("already-exists", "Already exists"),
+            Error::VersionExhausted { .. } => problem!("version-exhausted", "Version exhausted"),
+            Error::PreconditionFailed { .. } => problem!("precondition-failed", "Precondition failed"),
+            Error::PreconditionRequired => problem!("precondition-required", "Precondition required"),
+            Error::NotModified(_) => problem!("not-modified", "Not modified"),
+            Error::NotFound { .. } => problem!("not-found", "Not found"),
+            Error::Header(_) => problem!("bad-precondition-header", "Bad precondition header"),
+            Error::BadRequest(_) => problem!("bad-request", "Bad request"),
+            Error::Unprocessable(_) => problem!("invalid-content", "Invalid content"),
+            Error::UnsupportedMediaType(_) => problem!("unsupported-media-type", "Unsupported media type"),
+            Error::PayloadTooLarge { .. } => problem!("payload-too-large", "Payload too large"),
+            Error::Unavailable(_) => problem!("unavailable", "Service unavailable"),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    /// The problem's `detail`: safe to show to clients and to log.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Conflict(c) => fmt::Display::fmt(c, f),
+            Error::AlreadyExists { resource, display_id, .. } => {
+                write!(f, "{resource} with ID {display_id} already exists")
+            }
+            Error::VersionExhausted { current } => {
+                write!(f, "the resource is at version {current}, the largest its version field can hold")
+            }
+            Error::PreconditionFailed { current: Some(v) } => write!(
+                f,
+                "the resource is at version {v} ({}); the request's precondition names another state",
+                ETag::from_version(*v)
+            ),
+            Error::PreconditionFailed { current: None } => {
+                f.write_str("the request's precondition requires a resource that does not exist")
+            }
+            Error::PreconditionRequired => f.write_str(
+                "this write must be conditional: send If-Match with the ETag you read, or the version you read in the body",
+            ),
+            Error::NotModified(tag) => write!(f, "the client's copy {tag} is current"),
+            Error::NotFound { resource, display_id } => write!(f, "{resource} {display_id} does not exist"),
+            Error::Header(e) => fmt::Display::fmt(e, f),
+            Error::BadRequest(d) | Error::Unprocessable(d) | Error::UnsupportedMediaType(d) => f.write_str(d),
+            Error::PayloadTooLarge { limit } => write!(f, "the content is larger than {limit} bytes"),
+            Error::Unavailable(_) => f.write_str("the store is unavailable; retry later"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Header(e) => Some(e),
+            Error::Unavailable(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<HeaderError> for Error {
+    fn from(e: HeaderError) -> Self {
+        Error::Header(e)
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        Error::Unavailable(e)
+    }
+}
+
+impl From<Conflict> for Error {
+    fn from(c: Conflict) -> Self {
+        Error::Conflict(Box::new(c))
+    }
+}

@@ -1,0 +1,116 @@
+//! # optimist
+//!
+//! Optimistic concurrency control for HTTP resources: every resource
+//! carries a version, reads hand out an `ETag`, writes say which version
+//! they were based on, and a stale write is refused with `409 Conflict`
+//! (or `412 Precondition Failed`) and a body that says exactly which
+//! fields changed — or, for a merge patch that touches none of them, is
+//! merged and applied.
+//!
+//! ```
+//! use optimist::{MemoryStore, Policy, Preconditions, ResourcePatch, Version, Versioned, Write, WriteKind};
+//!
+//! #[derive(Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+//! struct User {
+//!     id: u64,
+//!     version: u32,
+//!     name: String,
+//!     email: String,
+//!     #[versioned(sensitive)]
+//!     #[serde(skip_serializing_if = "String::is_empty", default)]
+//!     password: String,
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let store = MemoryStore::<User>::new();
+//! let user = User { id: 123, version: 0, name: "John".into(), email: "j@x.org".into(), password: "pw".into() };
+//! optimist::create(&store, user).await?;
+//!
+//! // Alice and Bob both read version 1. Alice changes the email…
+//! let (pre, policy) = (Preconditions::default(), Policy::default());
+//! let patch = |json| ResourcePatch::<User>::new(json).unwrap();
+//! let alice = patch(serde_json::json!({"version": 1, "email": "b@x.org"}));
+//! let write = Write::new(WriteKind::Patch, &pre, &policy).base(alice.base());
+//! optimist::write(&store, &123, write, |u| alice.apply(u.unwrap())).await?;
+//!
+//! // …Bob's stale patch of the name does not overlap: it is merged.
+//! let bob = patch(serde_json::json!({"version": 1, "name": "John Smith"}));
+//! let write = Write::new(WriteKind::Patch, &pre, &policy).base(bob.base());
+//! let merged = optimist::write(&store, &123, write, |u| bob.apply(u.unwrap())).await?;
+//! assert_eq!((merged.stored.value().name.as_str(), merged.stored.value().email.as_str()), ("John Smith", "b@x.org"));
+//!
+//! // Carol's stale patch of the email overlaps Alice's: 409, nothing written.
+//! let carol = patch(serde_json::json!({"version": 1, "email": "c@x.org"}));
+//! let write = Write::new(WriteKind::Patch, &pre, &policy).base(carol.base());
+//! let err = optimist::write(&store, &123, write, |u| carol.apply(u.unwrap())).await.unwrap_err();
+//! assert_eq!(err.to_string(), "User 123 changed since version 1: email");
+//! # Ok::<(), optimist::Error>(()) }).unwrap();
+//! ```
+//!
+//! The pieces, bottom up: [`Version`] and [`ETag`]; [`Preconditions`]
+//! parsed from headers and evaluated per RFC 9110 §13.2.2; the
+//! [`Versioned`] trait and its derive; [`Stored`] resources with field
+//! [`Stamps`] in a [`Store`]; the rules of reads and writes in [`read`],
+//! [`create`], [`write`] and [`delete`]; and one [`Error`] type that renders
+//! RFC 9457 problem responses. See [`problems`] for every problem type.
+
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod conflict;
+mod error;
+mod etag;
+mod fields;
+pub mod ops;
+mod patch;
+mod policy;
+mod precondition;
+mod problem;
+pub mod problems;
+pub mod store;
+mod stored;
+mod version;
+mod versioned;
+
+pub use conflict::{Conflict, FieldConflict, redacted_representation};
+pub use error::{Error, StoreError};
+pub use etag::{ETag, EntityTag, MAX_HEADER_BYTES, MAX_TAGS, TagError};
+pub use fields::{Field, FieldSet, Stamps};
+pub use ops::{Outcome, Write, WriteKind, Written, create, delete, read, write};
+pub use patch::{MERGE_PATCH_JSON, ResourcePatch, body_version, merge_patch};
+pub use policy::Policy;
+pub use precondition::{Evaluation, HeaderError, Preconditions};
+pub use problem::PROBLEM_JSON;
+pub use store::{MemoryStore, Slot, Store};
+pub use stored::Stored;
+pub use version::{Version, VersionOverflow};
+pub use versioned::Versioned;
+
+/// `#[derive(Versioned)]`: see the [`Versioned`] trait.
+#[cfg(feature = "derive")]
+pub use optimist_macros::Versioned;
+
+/// What generated code uses. Not public API: no stability promise.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::version::VersionRepr;
+    pub use crate::{Field, FieldSet, Version, VersionOverflow, Versioned};
+    pub use core::option::Option;
+    pub use core::result::Result;
+    pub use serde::Serialize;
+    pub use serde_json::{Error as JsonError, Value};
+
+    /// `a != b`, called at the field's type so a missing `PartialEq` is
+    /// reported there.
+    #[inline]
+    pub fn field_ne<T: ?Sized + PartialEq>(a: &T, b: &T) -> bool {
+        a != b
+    }
+
+    /// A field as JSON, called at the field's type so a missing
+    /// `Serialize` is reported there.
+    #[inline]
+    pub fn to_json<T: ?Sized + serde::Serialize>(value: &T) -> Result<Value, JsonError> {
+        serde_json::to_value(value)
+    }
+}

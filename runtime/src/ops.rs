@@ -1,0 +1,331 @@
+//! The rules of SPEC §2–§3 over any [`Store`]: reads, creates, writes and
+//! deletes, each decided against the current state and committed with one
+//! compare-and-swap. A lost race is re-decided against the new state.
+
+use core::fmt;
+
+use http::Method;
+use serde::Serialize;
+
+use crate::{Conflict, Error, Evaluation, Policy, Preconditions, Slot, Store, StoreError, Stored, Version, Versioned};
+
+/// How often a write is re-decided after losing a compare-and-swap race
+/// before the service answers 503. Conditional writes end sooner: the
+/// second decision sees the new version and answers 409 or 412.
+pub const MAX_ATTEMPTS: usize = 16;
+
+/// The kind of a write, which decides whether a stale write may merge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteKind {
+    /// A full replacement: a stale one is always 409.
+    Put,
+    /// A merge patch: a stale one that touches no conflicting field merges.
+    Patch,
+}
+
+/// One write request: its kind, preconditions, policy and body version.
+///
+/// ```
+/// use optimist::{Policy, Preconditions, Write, WriteKind};
+/// let pre = Preconditions::default();
+/// let policy = Policy::default();
+/// let write = Write::new(WriteKind::Patch, &pre, &policy).base(optimist::Version::new(4));
+/// # let _ = write;
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Write<'a> {
+    kind: WriteKind,
+    pre: &'a Preconditions,
+    policy: &'a Policy,
+    base: Option<Version>,
+}
+
+impl<'a> Write<'a> {
+    /// A write of `kind` under `pre` and `policy`, with no body version.
+    #[must_use]
+    pub fn new(kind: WriteKind, pre: &'a Preconditions, policy: &'a Policy) -> Self {
+        Write { kind, pre, policy, base: None }
+    }
+
+    /// The version the body says the client read (its base).
+    #[must_use]
+    pub fn base(mut self, base: Option<Version>) -> Self {
+        self.base = base;
+        self
+    }
+
+    fn method(&self) -> Method {
+        match self.kind {
+            WriteKind::Put => Method::PUT,
+            WriteKind::Patch => Method::PATCH,
+        }
+    }
+}
+
+/// What a successful write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// A new resource (201).
+    Created,
+    /// A new version (200).
+    Updated,
+    /// Nothing to change: the state already was the requested one (200,
+    /// no new version).
+    Unchanged,
+}
+
+/// The state after a successful write, and what the write did.
+#[derive(Debug, Clone)]
+pub struct Written<T> {
+    /// The state now stored.
+    pub stored: Stored<T>,
+    /// What the write did.
+    pub outcome: Outcome,
+}
+
+fn exhausted<T>(current: &Stored<T>) -> impl FnOnce(crate::VersionOverflow) -> Error {
+    let current = current.version();
+    move |_| Error::VersionExhausted { current }
+}
+
+fn contention() -> Error {
+    Error::Unavailable(StoreError::new(format!("lost {MAX_ATTEMPTS} compare-and-swap races in a row")))
+}
+
+/// GET or HEAD: the resource, or 404, 304 or 412.
+///
+/// ```
+/// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
+/// # struct Note { id: u64, version: u64, text: String }
+/// use optimist::{Error, MemoryStore, Preconditions};
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let store = MemoryStore::<Note>::new();
+/// let err = optimist::read(&store, &1, &Preconditions::default(), &http::Method::GET).await.unwrap_err();
+/// assert_eq!(err.status(), 404);
+/// # });
+/// ```
+pub async fn read<T, S>(store: &S, id: &T::Id, pre: &Preconditions, method: &Method) -> Result<Stored<T>, Error>
+where
+    T: Versioned,
+    T::Id: fmt::Display,
+    S: Store<T>,
+{
+    let Some(Slot::Live(current)) = store.load(id).await? else {
+        return Err(Error::not_found(T::RESOURCE, id));
+    };
+    match pre.evaluate(method, Some(current.version())) {
+        Evaluation::Proceed => Ok(current),
+        Evaluation::NotModified => Err(Error::NotModified(current.etag())),
+        Evaluation::IfMatchFailed | Evaluation::IfNoneMatchFailed => {
+            Err(Error::PreconditionFailed { current: Some(current.version()) })
+        }
+    }
+}
+
+/// POST to a collection: creates `value` at its id, at version 1 (or the
+/// version after the one it was deleted at). 409 where the id exists.
+///
+/// ```
+/// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
+/// # struct Note { id: u64, version: u64, text: String }
+/// use optimist::MemoryStore;
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let store = MemoryStore::<Note>::new();
+/// let note = optimist::create(&store, Note { id: 123, version: 0, text: "hi".into() }).await?;
+/// assert_eq!(note.version().get(), 1);
+/// let again = optimist::create(&store, Note { id: 123, version: 0, text: "hi".into() }).await.unwrap_err();
+/// assert_eq!(again.to_string(), "Note with ID 123 already exists");
+/// # Ok::<(), optimist::Error>(()) }).unwrap();
+/// ```
+pub async fn create<T, S>(store: &S, mut value: T) -> Result<Stored<T>, Error>
+where
+    T: Versioned,
+    T::Id: Serialize + fmt::Display,
+    S: Store<T>,
+{
+    for _ in 0..MAX_ATTEMPTS {
+        let after = match store.load(value.id()).await? {
+            None => None,
+            Some(Slot::Deleted(v)) => Some(v),
+            Some(Slot::Live(current)) => {
+                return Err(Error::AlreadyExists {
+                    resource: T::RESOURCE,
+                    id: serde_json::to_value(value.id()).unwrap_or_default(),
+                    display_id: value.id().to_string(),
+                    current: Some(current.version()),
+                });
+            }
+        };
+        let version = after.map_or(Ok(Version::FIRST), Version::next);
+        let record = version
+            .and_then(|v| Stored::created(value, v))
+            .map_err(|_| Error::Unprocessable(format!("{} cannot be created again: its versions are used up", T::RESOURCE)))?;
+        if store.insert(&record, after).await? {
+            return Ok(record);
+        }
+        value = record.into_value();
+    }
+    Err(contention())
+}
+
+/// PUT or PATCH of the resource at `id`. `edit` builds the requested state
+/// from the current one (`None`: a PUT with `If-None-Match: *` creating
+/// the resource); it may run more than once if a concurrent write wins.
+///
+/// ```
+/// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
+/// # struct Note { id: u64, version: u64, text: String }
+/// use optimist::{MemoryStore, Policy, Preconditions, Version, Write, WriteKind};
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let store = MemoryStore::<Note>::new();
+/// optimist::create(&store, Note { id: 1, version: 0, text: "a".into() }).await?;
+/// let (pre, policy) = (Preconditions::default(), Policy::default());
+/// let write = Write::new(WriteKind::Put, &pre, &policy).base(Some(Version::FIRST));
+/// let edit = |_: Option<&Note>| Ok(Note { id: 1, version: 1, text: "b".into() });
+/// let done = optimist::write(&store, &1, write, edit).await?;
+/// assert_eq!(done.stored.version().get(), 2);
+/// let stale = optimist::write(&store, &1, write, edit).await.unwrap_err();
+/// assert_eq!(stale.status(), 409);
+/// # Ok::<(), optimist::Error>(()) }).unwrap();
+/// ```
+pub async fn write<T, S, F>(store: &S, id: &T::Id, request: Write<'_>, edit: F) -> Result<Written<T>, Error>
+where
+    T: Versioned + Serialize + Clone,
+    T::Id: PartialEq + Serialize + fmt::Display,
+    S: Store<T>,
+    F: Fn(Option<&T>) -> Result<T, Error>,
+{
+    let checked_edit = |current: Option<&T>| {
+        let value = edit(current)?;
+        if value.id() == id {
+            Ok(value)
+        } else {
+            Err(Error::Unprocessable(format!("the {} in the body differs from the one in the path", T::ID_FIELD)))
+        }
+    };
+    for _ in 0..MAX_ATTEMPTS {
+        let current = match store.load(id).await? {
+            Some(Slot::Live(current)) => current,
+            slot if request.kind == WriteKind::Put && request.pre.is_create_only() => {
+                let after = match slot {
+                    Some(Slot::Deleted(v)) => Some(v),
+                    _ => None,
+                };
+                let version = after.map_or(Ok(Version::FIRST), Version::next);
+                let value = checked_edit(None)?;
+                let record = version.and_then(|v| Stored::created(value, v)).map_err(|_| {
+                    Error::Unprocessable(format!("{} cannot be created again: its versions are used up", T::RESOURCE))
+                })?;
+                if store.insert(&record, after).await? {
+                    return Ok(Written { stored: record, outcome: Outcome::Created });
+                }
+                continue;
+            }
+            _ => return Err(Error::not_found(T::RESOURCE, id)),
+        };
+        let next = match decide(&current, request, &checked_edit)? {
+            Decision::Keep => return Ok(Written { stored: current, outcome: Outcome::Unchanged }),
+            Decision::Write(next) => current.successor(next).map_err(exhausted(&current))?,
+        };
+        if store.update(&next, current.version()).await? {
+            return Ok(Written { stored: next, outcome: Outcome::Updated });
+        }
+    }
+    Err(contention())
+}
+
+enum Decision<T> {
+    Keep,
+    Write(T),
+}
+
+/// SPEC §3 steps 1–4 for a resource that exists.
+fn decide<T>(current: &Stored<T>, request: Write<'_>, edit: &impl Fn(Option<&T>) -> Result<T, Error>) -> Result<Decision<T>, Error>
+where
+    T: Versioned + Serialize + Clone,
+    T::Id: Serialize + fmt::Display,
+{
+    let failed = || Error::PreconditionFailed { current: Some(current.version()) };
+    match request.pre.evaluate(&request.method(), Some(current.version())) {
+        Evaluation::Proceed => {}
+        Evaluation::IfMatchFailed if request.policy.accepts_already_applied() => {
+            // RFC 9110 §13.1.1: a retry whose first response was lost.
+            let requested = edit(Some(current.value()))?;
+            return if current.value().diff(&requested).is_empty() { Ok(Decision::Keep) } else { Err(failed()) };
+        }
+        Evaluation::IfMatchFailed | Evaluation::IfNoneMatchFailed | Evaluation::NotModified => return Err(failed()),
+    }
+    let base = if request.pre.has_if_match() {
+        current.version()
+    } else if let Some(base) = request.base {
+        base
+    } else if request.policy.requires_precondition() {
+        return Err(Error::PreconditionRequired);
+    } else {
+        current.version()
+    };
+    if base > current.version() {
+        return Err(Error::Unprocessable(format!(
+            "version {base} is newer than the current version {} of {} {}",
+            current.version(),
+            T::RESOURCE,
+            current.value().id()
+        )));
+    }
+    let requested = edit(Some(current.value()))?;
+    let changed = current.value().diff(&requested);
+    if base < current.version() {
+        let mut conflicting = changed.clone();
+        conflicting.retain(|i| current.stamps().get(i).is_none_or(|stamp| stamp > base));
+        if !(request.kind == WriteKind::Patch && conflicting.is_empty() && request.policy.merges_patches()) {
+            let conflict = Conflict::new(current, &requested, base, &conflicting)
+                .map_err(|e| Error::Unprocessable(e.to_string()))?;
+            return Err(conflict.into());
+        }
+        if changed.is_empty() {
+            return Ok(Decision::Keep);
+        }
+        let mut merged = current.value().clone();
+        merged.merge_from(requested, &changed);
+        return Ok(Decision::Write(merged));
+    }
+    Ok(if changed.is_empty() { Decision::Keep } else { Decision::Write(requested) })
+}
+
+/// DELETE: requires `If-Match` unless the policy allows unconditional
+/// writes; 404, 412 or 428 otherwise. The version is kept, so a re-create
+/// continues after it.
+///
+/// ```
+/// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
+/// # struct Note { id: u64, version: u64, text: String }
+/// use optimist::{MemoryStore, Policy, Preconditions};
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let store = MemoryStore::<Note>::new();
+/// optimist::create(&store, Note { id: 1, version: 0, text: "a".into() }).await?;
+/// let err = optimist::delete(&store, &1, &Preconditions::default(), &Policy::default()).await.unwrap_err();
+/// assert_eq!(err.status(), 428);
+/// # Ok::<(), optimist::Error>(()) }).unwrap();
+/// ```
+pub async fn delete<T, S>(store: &S, id: &T::Id, pre: &Preconditions, policy: &Policy) -> Result<Stored<T>, Error>
+where
+    T: Versioned,
+    T::Id: fmt::Display,
+    S: Store<T>,
+{
+    for _ in 0..MAX_ATTEMPTS {
+        let Some(Slot::Live(current)) = store.load(id).await? else {
+            return Err(Error::not_found(T::RESOURCE, id));
+        };
+        if pre.evaluate(&Method::DELETE, Some(current.version())) != Evaluation::Proceed {
+            return Err(Error::PreconditionFailed { current: Some(current.version()) });
+        }
+        if !pre.has_if_match() && policy.requires_precondition() {
+            return Err(Error::PreconditionRequired);
+        }
+        if store.delete(id, current.version()).await? {
+            return Ok(current);
+        }
+    }
+    Err(contention())
+}

@@ -1,0 +1,77 @@
+//! The per-service (or per-route) choices SPEC §3 leaves to the service.
+
+/// How a service treats writes.
+///
+/// The default is the safe one: every PUT, PATCH and DELETE must be
+/// conditional (428 otherwise), stale PATCHes that touch no conflicting
+/// field are merged, and a false `If-Match` is always 412.
+///
+/// ```
+/// use optimist::Policy;
+///
+/// let users = Policy::default().already_applied(true);
+/// assert!(users.requires_precondition());
+/// assert!(users.merges_patches());
+/// assert!(users.accepts_already_applied());
+/// let legacy = Policy::default().require_precondition(false).merge_patches(false);
+/// assert!(!legacy.requires_precondition() && !legacy.merges_patches());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)] // three independent switches
+pub struct Policy {
+    require_precondition: bool,
+    merge_patches: bool,
+    already_applied: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy { require_precondition: true, merge_patches: true, already_applied: false }
+    }
+}
+
+impl Policy {
+    /// `true` (default): a write without `If-Match` or a body version is
+    /// 428. `false`: it is applied unconditionally (last write wins).
+    #[must_use]
+    pub const fn require_precondition(mut self, on: bool) -> Self {
+        self.require_precondition = on;
+        self
+    }
+
+    /// `true` (default): a stale merge-patch that touches no conflicting
+    /// field is merged. `false` (strict): every stale write is 409.
+    #[must_use]
+    pub const fn merge_patches(mut self, on: bool) -> Self {
+        self.merge_patches = on;
+        self
+    }
+
+    /// `true`: a write whose `If-Match` is false but whose result already
+    /// equals the current state (a retry whose response was lost) is 2xx
+    /// with the current `ETag` (RFC 9110 §13.1.1). Off by default: right
+    /// for counters, where "already equal" proves nothing.
+    #[must_use]
+    pub const fn already_applied(mut self, on: bool) -> Self {
+        self.already_applied = on;
+        self
+    }
+
+    /// See [`Policy::require_precondition`].
+    #[must_use]
+    pub const fn requires_precondition(&self) -> bool {
+        self.require_precondition
+    }
+
+    /// See [`Policy::merge_patches`].
+    #[must_use]
+    pub const fn merges_patches(&self) -> bool {
+        self.merge_patches
+    }
+
+    /// See [`Policy::already_applied`].
+    #[must_use]
+    pub const fn accepts_already_applied(&self) -> bool {
+        self.already_applied
+    }
+}

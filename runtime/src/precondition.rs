@@ -1,0 +1,254 @@
+//! Conditional request headers (`If-Match`, `If-None-Match`) and their
+//! evaluation in the order of RFC 9110 §13.2.2.
+
+use core::fmt;
+
+use http::header::{IF_MATCH, IF_NONE_MATCH};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
+
+use crate::etag::{MAX_HEADER_BYTES, TagList};
+use crate::{ETag, EntityTag, TagError, Version};
+
+/// The preconditions of one request, parsed and validated once.
+///
+/// Parsing keeps the header values (a reference count, no copy) and never
+/// allocates for the usual single header line; a malformed header is an
+/// error, never ignored (ignoring it could allow a lost update).
+///
+/// ```
+/// use http::{HeaderMap, Method, header::IF_MATCH};
+/// use optimist::{Evaluation, Preconditions, Version};
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert(IF_MATCH, r#""v4""#.parse().unwrap());
+/// let pre = Preconditions::from_headers(&headers)?;
+/// assert_eq!(pre.evaluate(&Method::PUT, Version::new(4)), Evaluation::Proceed);
+/// assert_eq!(pre.evaluate(&Method::PUT, Version::new(5)), Evaluation::IfMatchFailed);
+/// # Ok::<(), optimist::HeaderError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Preconditions {
+    if_match: Option<Condition>,
+    if_none_match: Option<Condition>,
+}
+
+/// One precondition header: `*` or a list of entity tags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Condition {
+    Any,
+    /// Validated field lines; almost always exactly one.
+    Tags(HeaderValue, Vec<HeaderValue>),
+}
+
+impl Condition {
+    fn tags(&self) -> impl Iterator<Item = EntityTag<'_>> {
+        let (first, more): (Option<&HeaderValue>, &[HeaderValue]) = match self {
+            Condition::Any => (None, &[]),
+            Condition::Tags(first, more) => (Some(first), more),
+        };
+        first.into_iter().chain(more).flat_map(|line| TagList::new(line.as_bytes()))
+    }
+
+    /// RFC 9110 §13.1.1: `*` or any listed tag, by strong comparison.
+    fn matches_strong(&self, current: Option<ETag>) -> bool {
+        let Some(current) = current else { return false };
+        matches!(self, Condition::Any) || self.tags().any(|t| current.strong_matches(&t))
+    }
+
+    /// RFC 9110 §13.1.2: `*` or any listed tag, by weak comparison.
+    fn matches_weak(&self, current: Option<ETag>) -> bool {
+        let Some(current) = current else { return false };
+        matches!(self, Condition::Any) || self.tags().any(|t| current.weak_matches(&t))
+    }
+}
+
+/// A precondition header that could not be parsed.
+///
+/// ```
+/// use http::{HeaderMap, header::IF_NONE_MATCH};
+/// use optimist::{Preconditions, TagError};
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert(IF_NONE_MATCH, "v4".parse().unwrap());
+/// let err = Preconditions::from_headers(&headers).unwrap_err();
+/// assert_eq!(err.header(), "if-none-match");
+/// assert_eq!(err.reason(), TagError::Malformed);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderError {
+    header: &'static str,
+    reason: TagError,
+}
+
+impl HeaderError {
+    /// The header's name, in lower case.
+    #[must_use]
+    pub fn header(&self) -> &'static str {
+        self.header
+    }
+
+    /// What was wrong with it.
+    #[must_use]
+    pub fn reason(&self) -> TagError {
+        self.reason
+    }
+}
+
+impl fmt::Display for HeaderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.reason {
+            TagError::Malformed => write!(
+                f,
+                "the {} header must be `*` or a comma-separated list of entity tags such as \"v3\"",
+                self.header
+            ),
+            TagError::TooLarge => write!(
+                f,
+                "the {} header may list at most {} tags in {} bytes",
+                self.header,
+                crate::etag::MAX_TAGS,
+                MAX_HEADER_BYTES
+            ),
+        }
+    }
+}
+
+impl std::error::Error for HeaderError {}
+
+/// What RFC 9110 §13.2.2 says to do with a request, given the current state.
+///
+/// ```
+/// use optimist::{Evaluation, Preconditions};
+/// let none = Preconditions::default();
+/// assert_eq!(none.evaluate(&http::Method::GET, None), Evaluation::Proceed);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evaluation {
+    /// Perform the method.
+    Proceed,
+    /// Answer 304 Not Modified (GET and HEAD only).
+    NotModified,
+    /// `If-Match` is false: 412, unless the write was already applied.
+    IfMatchFailed,
+    /// `If-None-Match` is false on a method other than GET or HEAD: 412.
+    IfNoneMatchFailed,
+}
+
+fn parse_condition(headers: &HeaderMap, name: &'static HeaderName) -> Result<Option<Condition>, HeaderError> {
+    let error = |reason| HeaderError { header: name.as_str(), reason };
+    let mut lines = headers.get_all(name).iter();
+    let Some(first) = lines.next() else { return Ok(None) };
+    if first.as_bytes().trim_ascii() == b"*" {
+        // `*` stands alone: `*, "a"` or a second field line is malformed.
+        return match lines.next() {
+            None => Ok(Some(Condition::Any)),
+            Some(_) => Err(error(TagError::Malformed)),
+        };
+    }
+    let mut bytes = 0;
+    let mut count = 0;
+    let mut check = |line: &HeaderValue| {
+        bytes += line.len();
+        if bytes > MAX_HEADER_BYTES {
+            return Err(error(TagError::TooLarge));
+        }
+        TagList::validate(line.as_bytes(), &mut count).map_err(error)
+    };
+    check(first)?;
+    let mut more = Vec::new();
+    for line in lines {
+        check(line)?;
+        more.push(line.clone());
+    }
+    Ok(Some(Condition::Tags(first.clone(), more)))
+}
+
+static IF_MATCH_NAME: HeaderName = IF_MATCH;
+static IF_NONE_MATCH_NAME: HeaderName = IF_NONE_MATCH;
+
+impl Preconditions {
+    /// Reads `If-Match` and `If-None-Match` (every field line of each).
+    pub fn from_headers(headers: &HeaderMap) -> Result<Self, HeaderError> {
+        Ok(Preconditions {
+            if_match: parse_condition(headers, &IF_MATCH_NAME)?,
+            if_none_match: parse_condition(headers, &IF_NONE_MATCH_NAME)?,
+        })
+    }
+
+    /// Whether the request carries `If-Match`.
+    ///
+    /// ```
+    /// assert!(!optimist::Preconditions::default().has_if_match());
+    /// ```
+    #[must_use]
+    pub fn has_if_match(&self) -> bool {
+        self.if_match.is_some()
+    }
+
+    /// Whether the request carries `If-None-Match`.
+    ///
+    /// ```
+    /// assert!(!optimist::Preconditions::default().has_if_none_match());
+    /// ```
+    #[must_use]
+    pub fn has_if_none_match(&self) -> bool {
+        self.if_none_match.is_some()
+    }
+
+    /// Whether the request is `If-None-Match: *`: create only, never replace.
+    ///
+    /// ```
+    /// use http::{HeaderMap, header::IF_NONE_MATCH};
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert(IF_NONE_MATCH, "*".parse().unwrap());
+    /// assert!(optimist::Preconditions::from_headers(&headers)?.is_create_only());
+    /// # Ok::<(), optimist::HeaderError>(())
+    /// ```
+    #[must_use]
+    pub fn is_create_only(&self) -> bool {
+        matches!(self.if_none_match, Some(Condition::Any))
+    }
+
+    /// Evaluates the preconditions for `method` against the resource's
+    /// current version (`None`: the resource does not exist), in the order
+    /// of RFC 9110 §13.2.2. Dates are not used: optimist validates by tag.
+    ///
+    /// ```
+    /// use http::{HeaderMap, Method, header::IF_NONE_MATCH};
+    /// use optimist::{Evaluation, Preconditions, Version};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert(IF_NONE_MATCH, r#"W/"v2", "v9""#.parse().unwrap());
+    /// let pre = Preconditions::from_headers(&headers)?;
+    /// assert_eq!(pre.evaluate(&Method::GET, Version::new(2)), Evaluation::NotModified);
+    /// assert_eq!(pre.evaluate(&Method::PUT, Version::new(2)), Evaluation::IfNoneMatchFailed);
+    /// assert_eq!(pre.evaluate(&Method::GET, Version::new(3)), Evaluation::Proceed);
+    /// # Ok::<(), optimist::HeaderError>(())
+    /// ```
+    #[must_use]
+    pub fn evaluate(&self, method: &Method, current: Option<Version>) -> Evaluation {
+        let current = current.map(ETag::from_version);
+        // Step 1: If-Match, strong comparison.
+        if let Some(condition) = &self.if_match
+            && !condition.matches_strong(current)
+        {
+            return Evaluation::IfMatchFailed;
+        }
+        // Step 2 (If-Unmodified-Since) needs a modification date: not used.
+        // Step 3: If-None-Match, weak comparison.
+        if let Some(condition) = &self.if_none_match
+            && condition.matches_weak(current)
+        {
+            return if method == Method::GET || method == Method::HEAD {
+                Evaluation::NotModified
+            } else {
+                Evaluation::IfNoneMatchFailed
+            };
+        }
+        // Steps 4 and 5 (If-Modified-Since, If-Range) need dates and ranges.
+        Evaluation::Proceed
+    }
+}
+
+#[cfg(test)]
+mod tests;

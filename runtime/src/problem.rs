@@ -1,0 +1,102 @@
+//! Rendering errors as RFC 9457 `application/problem+json` responses.
+
+use http::header::{CONTENT_TYPE, ETAG, RETRY_AFTER};
+use http::{HeaderValue, Response, StatusCode};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::Error;
+
+/// The media type of problem details (RFC 9457 §3).
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+#[derive(Serialize)]
+struct Body<'a, X: Serialize> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    title: &'a str,
+    status: u16,
+    detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    instance: Option<&'a str>,
+    #[serde(flatten)]
+    extensions: X,
+}
+
+#[derive(Serialize)]
+struct Named<'a> {
+    resource: &'a str,
+    id: &'a Value,
+}
+
+impl Error {
+    /// The problem body as JSON bytes; `instance` is the request's path
+    /// where the caller knows it.
+    ///
+    /// ```
+    /// let body = optimist::Error::PreconditionRequired.problem_json(Some("/api/users/1"));
+    /// let body: serde_json::Value = serde_json::from_slice(&body)?;
+    /// assert_eq!(body["status"], 428);
+    /// assert_eq!(body["instance"], "/api/users/1");
+    /// assert!(body["type"].is_string() && body["title"].is_string() && body["detail"].is_string());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    #[must_use]
+    pub fn problem_json(&self, instance: Option<&str>) -> Vec<u8> {
+        let (kind, title) = self.problem_type();
+        let status = self.status().as_u16();
+        let detail = self.to_string();
+        let rendered = match self {
+            Error::Conflict(conflict) => {
+                serde_json::to_vec(&Body { kind, title, status, detail, instance, extensions: &**conflict })
+            }
+            Error::AlreadyExists { resource, id, .. } => {
+                let extensions = Named { resource, id };
+                serde_json::to_vec(&Body { kind, title, status, detail, instance, extensions })
+            }
+            _ => serde_json::to_vec(&Body { kind, title, status, detail, instance, extensions: Value::Object(Default::default()) }),
+        };
+        // Every member is a string, a number or already-built JSON.
+        rendered.unwrap_or_else(|_| unreachable!("problem bodies always serialise"))
+    }
+
+    /// The whole response: status, `Content-Type`, `ETag` (409/412),
+    /// `Retry-After` (503) and the problem body. A 304 has no body.
+    ///
+    /// ```
+    /// use optimist::{ETag, Error, Version};
+    /// let response: http::Response<Vec<u8>> = Error::NotModified(ETag::from_version(Version::FIRST)).to_response();
+    /// assert_eq!(response.status(), 304);
+    /// assert_eq!(response.headers()["etag"], "\"v1\"");
+    /// assert!(response.body().is_empty() && response.headers().get("content-type").is_none());
+    /// ```
+    #[must_use]
+    pub fn to_response<B: From<Vec<u8>>>(&self) -> Response<B> {
+        self.response_with_instance(None)
+    }
+
+    /// As [`Error::to_response`], with `instance` set to the request path.
+    ///
+    /// ```
+    /// let r: http::Response<Vec<u8>> = optimist::Error::not_found("User", &1).response_with_instance(Some("/api/users/1"));
+    /// assert_eq!(r.status(), 404);
+    /// ```
+    #[must_use]
+    pub fn response_with_instance<B: From<Vec<u8>>>(&self, instance: Option<&str>) -> Response<B> {
+        let status = self.status();
+        let body = if status == StatusCode::NOT_MODIFIED { Vec::new() } else { self.problem_json(instance) };
+        let mut response = Response::new(B::from(body));
+        *response.status_mut() = status;
+        let headers = response.headers_mut();
+        if status != StatusCode::NOT_MODIFIED {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        }
+        if let Some(tag) = self.etag() {
+            headers.insert(ETAG, tag.to_header_value());
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}

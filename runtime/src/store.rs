@@ -1,0 +1,70 @@
+//! The storage contract of SPEC §6: every write is one atomic
+//! compare-and-swap on (id, version).
+
+use core::future::Future;
+
+use crate::{StoreError, Stored, Version, Versioned};
+
+mod memory;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
+
+pub use memory::MemoryStore;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use sql::SqlStore;
+
+/// What a store holds under an id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Slot<T> {
+    /// A live resource.
+    Live(Stored<T>),
+    /// A deleted resource, and the last version it had: a re-create
+    /// continues after it, so no version (and no ETag) repeats.
+    Deleted(Version),
+}
+
+/// A store of versioned resources.
+///
+/// The methods are primitives, each one atomic step; the rules of SPEC §3
+/// live in [`crate::ops`] and hold for every store. Every store must pass
+/// the contract in `optimist::store::contract` (see the tests).
+///
+/// ```
+/// use optimist::{MemoryStore, Slot, Store, Stored, Version};
+///
+/// #[derive(optimist::Versioned, serde::Serialize, Clone, Debug, PartialEq)]
+/// struct Note { id: u64, version: u64, text: String }
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let store = MemoryStore::<Note>::new();
+/// let v1 = Stored::created(Note { id: 1, version: 0, text: "a".into() }, Version::FIRST).unwrap();
+/// assert!(store.insert(&v1, None).await?);
+/// assert!(!store.insert(&v1, None).await?, "the id is taken");
+/// let v2 = v1.successor(Note { id: 1, version: 1, text: "b".into() }).unwrap();
+/// assert!(store.update(&v2, Version::FIRST).await?);
+/// assert!(!store.update(&v2, Version::FIRST).await?, "version 1 is gone");
+/// assert_eq!(store.load(&1).await?, Some(Slot::Live(v2)));
+/// # Ok::<(), optimist::StoreError>(()) }).unwrap();
+/// ```
+pub trait Store<T: Versioned>: Send + Sync {
+    /// What is stored under `id`, if anything ever was.
+    fn load(&self, id: &T::Id) -> impl Future<Output = Result<Option<Slot<T>>, StoreError>> + Send;
+
+    /// Every live resource, in creation order.
+    fn list(&self) -> impl Future<Output = Result<Vec<Stored<T>>, StoreError>> + Send;
+
+    /// Stores a new resource, if the id is free: never used
+    /// (`after: None`) or deleted at version `after`. `false`: it was not.
+    fn insert(&self, record: &Stored<T>, after: Option<Version>) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Replaces the live resource at `expected` with `record`.
+    /// `false`: the resource is no longer at `expected` (or is gone).
+    fn update(&self, record: &Stored<T>, expected: Version) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Deletes the live resource at `expected`, keeping its version.
+    /// `false`: the resource is no longer at `expected` (or is gone).
+    fn delete(&self, id: &T::Id, expected: Version) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// A number never returned before by this store, for new ids.
+    fn next_id(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}

@@ -1,0 +1,133 @@
+//! The trait that `#[derive(Versioned)]` implements.
+
+use serde_json::Value;
+
+use crate::{Field, FieldSet, Version, VersionOverflow};
+
+/// A resource under optimistic concurrency control.
+///
+/// Derive it: `#[derive(Versioned)]` finds the id and version fields (named
+/// `id` and `version`, or marked `#[versioned(id)]` and
+/// `#[versioned(version)]`) and describes every other field for per-field
+/// comparison, stamps and merge. Every field other than id and version is
+/// *compared* unless marked `#[versioned(skip)]`.
+///
+/// ```
+/// use optimist::Versioned;
+///
+/// #[derive(Versioned, serde::Serialize)]
+/// #[serde(rename_all = "camelCase")]
+/// struct User {
+///     id: u64,
+///     version: u32,
+///     display_name: String,
+///     #[versioned(sensitive)]
+///     password: String,
+/// }
+///
+/// assert_eq!(User::RESOURCE, "User");
+/// assert_eq!(User::FIELDS[0].name, "displayName");
+/// assert!(User::FIELDS[1].sensitive);
+/// ```
+pub trait Versioned: Sized {
+    /// The type of the id field.
+    type Id;
+
+    /// The resource's name in messages (`#[versioned(resource = "..")]`,
+    /// default: the struct's name).
+    const RESOURCE: &'static str;
+
+    /// The wire name of the id field.
+    const ID_FIELD: &'static str;
+
+    /// The wire name of the version field.
+    const VERSION_FIELD: &'static str;
+
+    /// The compared fields, in declaration order. Indexes into this slice
+    /// name fields in [`FieldSet`]s and [`Stamps`](crate::Stamps).
+    ///
+    /// A field under a `#[cfg]` that is off keeps its slot (so indexes
+    /// and stored stamps do not move with the build) but never differs.
+    const FIELDS: &'static [Field];
+
+    /// The id.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// use optimist::Versioned;
+    /// let note = Note { id: 7, version: 1, text: "hi".into() };
+    /// assert_eq!(*note.id(), 7);
+    /// ```
+    fn id(&self) -> &Self::Id;
+
+    /// The version; `None` where the field holds no valid version (zero
+    /// or a negative number).
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize)]
+    /// # struct Note { id: u64, version: i32, text: String }
+    /// use optimist::{Version, Versioned};
+    /// assert_eq!(Note { id: 7, version: 3, text: "".into() }.version(), Version::new(3));
+    /// assert_eq!(Note { id: 7, version: -1, text: "".into() }.version(), None);
+    /// ```
+    fn version(&self) -> Option<Version>;
+
+    /// Sets the version; an error where the field's type cannot hold it.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize)]
+    /// # struct Note { id: u64, version: u32, text: String }
+    /// use optimist::{Version, Versioned};
+    /// let mut note = Note { id: 7, version: 1, text: "".into() };
+    /// note.set_version(Version::new(9).unwrap())?;
+    /// assert_eq!(note.version, 9);
+    /// assert!(note.set_version(Version::new(1 << 40).unwrap()).is_err());
+    /// # Ok::<(), optimist::VersionOverflow>(())
+    /// ```
+    fn set_version(&mut self, version: Version) -> Result<(), VersionOverflow>;
+
+    /// The compared fields whose values differ between `self` and `other`.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize)]
+    /// # struct Note { id: u64, version: u64, title: String, text: String }
+    /// use optimist::Versioned;
+    /// let a = Note { id: 1, version: 1, title: "a".into(), text: "x".into() };
+    /// let b = Note { id: 1, version: 2, title: "a".into(), text: "y".into() };
+    /// assert_eq!(a.diff(&b).iter().collect::<Vec<_>>(), [1]);
+    /// ```
+    fn diff(&self, other: &Self) -> FieldSet;
+
+    /// The JSON value of compared field `index`, for conflict payloads.
+    /// `None` for a sensitive field (its value is never exposed) and for
+    /// an index out of range.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize)]
+    /// # struct User { id: u64, version: u64, email: String, #[versioned(sensitive)] password: String }
+    /// use optimist::Versioned;
+    /// let user = User { id: 1, version: 1, email: "a@x.org".into(), password: "hunter2".into() };
+    /// assert_eq!(user.field_json(0).unwrap()?, "a@x.org");
+    /// assert!(user.field_json(1).is_none());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    fn field_json(&self, index: usize) -> Option<Result<Value, serde_json::Error>>;
+
+    /// Moves the compared fields in `fields` from `theirs` into `self`,
+    /// leaving every other field (id, version, skipped fields) as it is:
+    /// the field-level merge of SPEC §3.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize)]
+    /// # struct Note { id: u64, version: u64, title: String, text: String }
+    /// use optimist::Versioned;
+    /// let mut current = Note { id: 1, version: 5, title: "new title".into(), text: "x".into() };
+    /// let theirs = Note { id: 1, version: 3, title: "old title".into(), text: "y".into() };
+    /// let changed = current.diff(&theirs);
+    /// current.merge_from(theirs, &[1].into_iter().collect());
+    /// assert_eq!((current.title.as_str(), current.text.as_str()), ("new title", "y"));
+    /// # assert_eq!(changed.iter().count(), 2);
+    /// ```
+    fn merge_from(&mut self, theirs: Self, fields: &FieldSet);
+}
