@@ -4,7 +4,7 @@
 use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::{Attribute, Data, DeriveInput, Fields, Generics, Ident, Type};
+use syn::{Data, DeriveInput, Fields, Generics, Ident, Type};
 
 use crate::attr::{ContainerAttrs, Errors, FieldAttrs, serde_rename, serde_rename_all};
 use crate::case;
@@ -25,9 +25,6 @@ pub struct Field<'a> {
     pub ty: &'a Type,
     pub wire: String,
     pub sensitive: bool,
-    /// The field's `#[cfg(..)]` attributes, repeated on everything
-    /// generated for it.
-    pub cfgs: Vec<&'a Attribute>,
 }
 
 const VERSION_TYPES: &str = "`u32`, `u64`, `i32`, `i64` or `optimist::Version`";
@@ -70,27 +67,38 @@ impl<'a> Resource<'a> {
             }
         };
         let rename_all = serde_rename_all(&input.attrs);
-        let parsed: Vec<_> = fields.into_iter().flatten().map(|f| (f, FieldAttrs::parse(&f.attrs, &mut errors))).collect();
+        let parsed: Vec<_> = fields
+            .into_iter()
+            .flatten()
+            .map(|f| (f, FieldAttrs::parse(&f.attrs, &mut errors)))
+            .collect();
         // A field merely named `id`/`version` is the id/version only where
         // no field is marked as such.
         let explicit_id = parsed.iter().any(|(_, a)| a.id.is_set());
         let explicit_version = parsed.iter().any(|(_, a)| a.version.is_set());
         let (mut id, mut version) = (None, None);
-        let mut version_type_reported = false;
+        // A field already reported (bad version type, clashing roles)
+        // makes "no such field" noise, not news.
+        let mut role_reported = false;
         let mut compared = Vec::new();
         for (field, field_attrs) in &parsed {
-            let Some(member) = field.ident.as_ref() else { continue };
-            check_combinations(field_attrs, &mut errors);
+            let Some(member) = field.ident.as_ref() else {
+                continue;
+            };
+            role_reported |= check_combinations(field_attrs, &mut errors);
             let unraw = member.unraw().to_string();
             let wire = serde_rename(&field.attrs)
-                .or_else(|| rename_all.as_deref().and_then(|rule| case::rename(rule, &unraw)))
+                .or_else(|| {
+                    rename_all
+                        .as_deref()
+                        .and_then(|rule| case::rename(rule, &unraw))
+                })
                 .unwrap_or_else(|| unraw.clone());
             let model = Field {
                 member,
                 ty: &field.ty,
                 wire,
                 sensitive: field_attrs.sensitive.is_set(),
-                cfgs: field.attrs.iter().filter(|a| a.path().is_ident("cfg")).collect(),
             };
             let span = |flag: &crate::attr::Once<()>| flag.span().unwrap_or_else(|| member.span());
             if field_attrs.skip.is_set() {
@@ -100,9 +108,15 @@ impl<'a> Resource<'a> {
                 claim(&mut id, model, span(&field_attrs.id), "id", &mut errors);
             } else if field_attrs.version.is_set() || (!explicit_version && unraw == "version") {
                 if is_version_type(model.ty) {
-                    claim(&mut version, model, span(&field_attrs.version), "version", &mut errors);
+                    claim(
+                        &mut version,
+                        model,
+                        span(&field_attrs.version),
+                        "version",
+                        &mut errors,
+                    );
                 } else {
-                    version_type_reported = true;
+                    role_reported = true;
                     errors.push(version_type_error(model.ty));
                 }
             } else {
@@ -110,10 +124,10 @@ impl<'a> Resource<'a> {
             }
         }
         if fields.is_some() {
-            if id.is_none() {
+            if id.is_none() && !role_reported {
                 errors.push(missing(input.ident.span(), "id", "u64"));
             }
-            if version.is_none() && !version_type_reported {
+            if version.is_none() && !role_reported {
                 errors.push(missing(input.ident.span(), "version", "u32"));
             }
         }
@@ -124,8 +138,14 @@ impl<'a> Resource<'a> {
         Ok(Resource {
             ident: &input.ident,
             generics: &input.generics,
-            name: attrs.resource.value.map_or_else(|| input.ident.unraw().to_string(), |(name, _)| name),
-            krate: attrs.krate.value.map_or_else(|| syn::parse_quote!(::optimist), |(path, _)| path),
+            name: attrs
+                .resource
+                .value
+                .map_or_else(|| input.ident.unraw().to_string(), |(name, _)| name),
+            krate: attrs
+                .krate
+                .value
+                .map_or_else(|| syn::parse_quote!(::optimist), |(path, _)| path),
             id,
             version,
             compared,
@@ -133,7 +153,13 @@ impl<'a> Resource<'a> {
     }
 }
 
-fn claim<'a>(slot: &mut Option<Field<'a>>, field: Field<'a>, span: Span, role: &str, errors: &mut Errors) {
+fn claim<'a>(
+    slot: &mut Option<Field<'a>>,
+    field: Field<'a>,
+    span: Span,
+    role: &str,
+    errors: &mut Errors,
+) {
     if slot.is_some() {
         errors.push(syn::Error::new(
             span,
@@ -144,26 +170,56 @@ fn claim<'a>(slot: &mut Option<Field<'a>>, field: Field<'a>, span: Span, role: &
     }
 }
 
-fn check_combinations(attrs: &FieldAttrs, errors: &mut Errors) {
+/// Reports clashing flags on one field; `true` where there were any.
+fn check_combinations(attrs: &FieldAttrs, errors: &mut Errors) -> bool {
+    let mut clashed = false;
     let pairs = [
-        (&attrs.id, &attrs.version, "`id` and `version` on one field: a resource needs two distinct fields"),
-        (&attrs.id, &attrs.skip, "`skip` on the id field: the id is always used; remove `skip`"),
-        (&attrs.version, &attrs.skip, "`skip` on the version field: the version is always used; remove `skip`"),
-        (&attrs.id, &attrs.sensitive, "`sensitive` on the id field: the id is part of every response; remove `sensitive`"),
-        (&attrs.version, &attrs.sensitive, "`sensitive` on the version field: the version is part of every response; remove `sensitive`"),
-        (&attrs.skip, &attrs.sensitive, "`sensitive` and `skip` together: a skipped field is never compared, so its value is never shown; keep one"),
+        (
+            &attrs.id,
+            &attrs.version,
+            "`id` and `version` on one field: a resource needs two distinct fields",
+        ),
+        (
+            &attrs.id,
+            &attrs.skip,
+            "`skip` on the id field: the id is always used; remove `skip`",
+        ),
+        (
+            &attrs.version,
+            &attrs.skip,
+            "`skip` on the version field: the version is always used; remove `skip`",
+        ),
+        (
+            &attrs.id,
+            &attrs.sensitive,
+            "`sensitive` on the id field: the id is part of every response; remove `sensitive`",
+        ),
+        (
+            &attrs.version,
+            &attrs.sensitive,
+            "`sensitive` on the version field: the version is part of every response; remove `sensitive`",
+        ),
+        (
+            &attrs.skip,
+            &attrs.sensitive,
+            "`sensitive` and `skip` together: a skipped field is never compared, so its value is never shown; keep one",
+        ),
     ];
     for (first, second, message) in pairs {
         if let (Some(_), Some(span)) = (first.span(), second.span()) {
             errors.push(syn::Error::new(span, message));
+            clashed = true;
         }
     }
+    clashed
 }
 
 fn missing(span: Span, role: &str, example: &str) -> syn::Error {
     syn::Error::new(
         span,
-        format!("no {role} field: add a field `{role}: {example}` or mark one with `#[versioned({role})]`"),
+        format!(
+            "no {role} field: add a field `{role}: {example}` or mark one with `#[versioned({role})]`"
+        ),
     )
 }
 
@@ -171,10 +227,18 @@ fn is_version_type(ty: &Type) -> bool {
     let Type::Path(path) = ty else { return false };
     path.qself.is_none()
         && path.path.segments.last().is_some_and(|last| {
-            last.arguments.is_empty() && ["u32", "u64", "i32", "i64", "Version"].iter().any(|t| last.ident == t)
+            last.arguments.is_empty()
+                && ["u32", "u64", "i32", "i64", "Version"]
+                    .iter()
+                    .any(|t| last.ident == t)
         })
 }
 
 fn version_type_error(ty: &Type) -> syn::Error {
-    syn::Error::new(ty.span(), format!("the version field must be {VERSION_TYPES}: an integer that grows by one per write"))
+    syn::Error::new(
+        ty.span(),
+        format!(
+            "the version field must be {VERSION_TYPES}: an integer that grows by one per write"
+        ),
+    )
 }

@@ -36,7 +36,10 @@ impl<T> Once<T> {
 
     pub fn set(&mut self, span: Span, value: T, errors: &mut Errors) {
         if self.value.is_some() {
-            errors.push(syn::Error::new(span, format!("duplicate `{}`: write it once", self.name)));
+            errors.push(syn::Error::new(
+                span,
+                format!("duplicate `{}`: write it once", self.name),
+            ));
         } else {
             self.value = Some((value, span));
         }
@@ -66,10 +69,17 @@ pub struct FieldAttrs {
 }
 
 /// Calls `each` for every item of every `#[versioned(..)]`.
-fn versioned_items(attrs: &[Attribute], errors: &mut Errors, mut each: impl FnMut(&ParseNestedMeta<'_>, &mut Errors) -> syn::Result<()>) {
+fn versioned_items(
+    attrs: &[Attribute],
+    errors: &mut Errors,
+    mut each: impl FnMut(&ParseNestedMeta<'_>, &mut Errors) -> syn::Result<()>,
+) {
     for attr in attrs.iter().filter(|a| a.path().is_ident("versioned")) {
         if let syn::Meta::Path(path) = &attr.meta {
-            errors.push(syn::Error::new_spanned(path, "expected a list: `#[versioned(...)]`"));
+            errors.push(syn::Error::new_spanned(
+                path,
+                "expected a list: `#[versioned(...)]`",
+            ));
             continue;
         }
         let mut local = Errors::default();
@@ -84,29 +94,45 @@ fn versioned_items(attrs: &[Attribute], errors: &mut Errors, mut each: impl FnMu
 
 impl ContainerAttrs {
     pub fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
-        let mut out = ContainerAttrs { resource: Once::new("resource"), krate: Once::new("crate") };
+        let mut out = ContainerAttrs {
+            resource: Once::new("resource"),
+            krate: Once::new("crate"),
+        };
         versioned_items(attrs, errors, |meta, errors| {
             let span = meta.path.segments[0].ident.span();
             if meta.path.is_ident("resource") {
                 let lit: LitStr = meta
                     .value()
-                    .and_then(|v| v.parse())
+                    .and_then(syn::parse::ParseBuffer::parse)
                     .map_err(|_| meta.error("expected `resource = \"Name\"`"))?;
                 if lit.value().trim().is_empty() {
-                    return Err(syn::Error::new(lit.span(), "the resource name cannot be empty: write `resource = \"User\"`"));
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        "the resource name cannot be empty: write `resource = \"User\"`",
+                    ));
                 }
                 out.resource.set(span, lit.value(), errors);
             } else if meta.path.is_ident("crate") {
-                let lit: LitStr =
-                    meta.value().and_then(|v| v.parse()).map_err(|_| meta.error("expected `crate = \"path::to::optimist\"`"))?;
-                let path = lit
-                    .parse::<syn::Path>()
-                    .map_err(|_| syn::Error::new(lit.span(), "expected a path such as `crate = \"my_optimist\"`"))?;
+                let lit: LitStr = meta
+                    .value()
+                    .and_then(syn::parse::ParseBuffer::parse)
+                    .map_err(|_| meta.error("expected `crate = \"path::to::optimist\"`"))?;
+                let path = lit.parse::<syn::Path>().map_err(|_| {
+                    syn::Error::new(
+                        lit.span(),
+                        "expected a path such as `crate = \"my_optimist\"`",
+                    )
+                })?;
                 out.krate.set(span, path, errors);
-            } else if ["id", "version", "sensitive", "skip"].iter().any(|f| meta.path.is_ident(f)) {
+            } else if ["id", "version", "sensitive", "skip"]
+                .iter()
+                .any(|f| meta.path.is_ident(f))
+            {
                 return Err(meta.error("this attribute belongs on a field, not on the struct"));
             } else {
-                return Err(meta.error("unknown attribute: expected `resource = \"Name\"` or `crate = \"path\"`"));
+                return Err(meta.error(
+                    "unknown attribute: expected `resource = \"Name\"` or `crate = \"path\"`",
+                ));
             }
             Ok(())
         });
@@ -135,10 +161,14 @@ impl FieldAttrs {
             } else if meta.path.is_ident("resource") || meta.path.is_ident("crate") {
                 return Err(meta.error("this attribute belongs on the struct, not on a field"));
             } else {
-                return Err(meta.error("unknown attribute: expected one of `id`, `version`, `sensitive`, `skip`"));
+                return Err(meta.error(
+                    "unknown attribute: expected one of `id`, `version`, `sensitive`, `skip`",
+                ));
             };
             if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
-                return Err(meta.error("this attribute takes no value: write it bare, as in `#[versioned(sensitive)]`"));
+                return Err(meta.error(
+                    "this attribute takes no value: write it bare, as in `#[versioned(sensitive)]`",
+                ));
             }
             flag.set(span, (), errors);
             Ok(())

@@ -8,21 +8,24 @@ pub fn rename(rule: &str, field: &str) -> Option<String> {
             .split('_')
             .map(|word| {
                 let mut chars = word.chars();
-                chars.next().map_or_else(String::new, |first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_ascii_uppercase().to_string() + chars.as_str()
+                })
             })
             .collect::<String>()
     };
     Some(match rule {
         "lowercase" => field.to_ascii_lowercase(),
-        "UPPERCASE" => field.to_ascii_uppercase(),
+        "UPPERCASE" | "SCREAMING_SNAKE_CASE" => field.to_ascii_uppercase(),
         "PascalCase" => pascal(),
         "camelCase" => {
             let pascal = pascal();
             let mut chars = pascal.chars();
-            chars.next().map_or_else(String::new, |first| first.to_ascii_lowercase().to_string() + chars.as_str())
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_lowercase().to_string() + chars.as_str()
+            })
         }
         "snake_case" => field.to_owned(),
-        "SCREAMING_SNAKE_CASE" => field.to_ascii_uppercase(),
         "kebab-case" => field.replace('_', "-"),
         "SCREAMING-KEBAB-CASE" => field.to_ascii_uppercase().replace('_', "-"),
         _ => return None,

@@ -17,7 +17,11 @@ pub fn derive(resource: &Resource<'_>) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let name = &resource.name;
     let (id, id_ty, id_wire) = (resource.id.member, resource.id.ty, &resource.id.wire);
-    let (version, version_ty, version_wire) = (resource.version.member, resource.version.ty, &resource.version.wire);
+    let (version, version_ty, version_wire) = (
+        resource.version.member,
+        resource.version.ty,
+        &resource.version.wire,
+    );
     let fields = resource.compared.iter().map(|f| {
         let (wire, sensitive) = (&f.wire, f.sensitive);
         quote!(#p::Field { name: #wire, sensitive: #sensitive })
@@ -70,11 +74,18 @@ fn with_field_bounds(resource: &Resource<'_>, p: &TokenStream) -> syn::Generics 
             _ => None,
         })
         .collect();
-    let bounded: Vec<&Type> = resource.compared.iter().map(|f| f.ty).filter(|ty| mentions(ty.to_token_stream(), &params)).collect();
+    let bounded: Vec<&Type> = resource
+        .compared
+        .iter()
+        .map(|f| f.ty)
+        .filter(|ty| mentions(ty.to_token_stream(), &params))
+        .collect();
     if !bounded.is_empty() {
         let clause = generics.make_where_clause();
         for ty in bounded {
-            clause.predicates.push(syn::parse_quote!(#ty: ::core::cmp::PartialEq + #p::Serialize));
+            clause
+                .predicates
+                .push(syn::parse_quote!(#ty: ::core::cmp::PartialEq + #p::Serialize));
         }
     }
     generics
@@ -101,15 +112,12 @@ fn diff(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
         };
     }
     let checks = indexed(resource).map(|(i, f)| {
-        let (member, ty, cfgs) = (f.member, f.ty, &f.cfgs);
+        let (member, ty) = (f.member, f.ty);
         // Spanned at the type: a missing `PartialEq` is reported there.
         let ne = quote_spanned!(ty.span()=> #p::field_ne::<#ty>);
         quote! {
-            #(#cfgs)*
-            {
-                if #ne(&self.#member, &other.#member) {
-                    set.insert(#i);
-                }
+            if #ne(&self.#member, &other.#member) {
+                set.insert(#i);
             }
         }
     });
@@ -123,14 +131,15 @@ fn diff(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
 }
 
 fn field_json(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
-    let arms = indexed(resource).filter(|(_, f)| !f.sensitive).map(|(i, f)| {
-        let (member, ty, cfgs) = (f.member, f.ty, &f.cfgs);
-        let to_json = quote_spanned!(ty.span()=> #p::to_json::<#ty>);
-        quote! {
-            #(#cfgs)*
-            #i => #p::Option::Some(#to_json(&self.#member)),
-        }
-    });
+    let arms = indexed(resource)
+        .filter(|(_, f)| !f.sensitive)
+        .map(|(i, f)| {
+            let (member, ty) = (f.member, f.ty);
+            let to_json = quote_spanned!(ty.span()=> #p::to_json::<#ty>);
+            quote! {
+                #i => #p::Option::Some(#to_json(&self.#member)),
+            }
+        });
     quote! {
         fn field_json(&self, index: usize) -> #p::Option<#p::Result<#p::Value, #p::JsonError>> {
             match index {
@@ -147,19 +156,18 @@ fn merge_from(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
             fn merge_from(&mut self, _: Self, _: &#p::FieldSet) {}
         };
     }
-    let bindings: Vec<_> = (0..resource.compared.len()).map(|i| format_ident!("__optimist_field_{}", i)).collect();
+    let bindings: Vec<_> = (0..resource.compared.len())
+        .map(|i| format_ident!("__optimist_field_{}", i))
+        .collect();
     let pattern = indexed(resource).map(|(i, f)| {
-        let (member, cfgs, binding) = (f.member, &f.cfgs, &bindings[i]);
-        quote!(#(#cfgs)* #member: #binding,)
+        let (member, binding) = (f.member, &bindings[i]);
+        quote!(#member: #binding,)
     });
     let moves = indexed(resource).map(|(i, f)| {
-        let (member, cfgs, binding) = (f.member, &f.cfgs, &bindings[i]);
+        let (member, binding) = (f.member, &bindings[i]);
         quote! {
-            #(#cfgs)*
-            {
-                if fields.contains(#i) {
-                    self.#member = #binding;
-                }
+            if fields.contains(#i) {
+                self.#member = #binding;
             }
         }
     });

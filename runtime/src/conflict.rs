@@ -100,7 +100,12 @@ impl FieldConflict {
 impl Conflict {
     /// Describes a refused write of `yours`, based on `your_version`,
     /// against `current`; `fields` are the conflicting compared fields.
-    pub fn new<T>(current: &Stored<T>, yours: &T, your_version: Version, fields: &FieldSet) -> Result<Self, serde_json::Error>
+    pub fn new<T>(
+        current: &Stored<T>,
+        yours: &T,
+        your_version: Version,
+        fields: &FieldSet,
+    ) -> Result<Self, serde_json::Error>
     where
         T: Versioned + Serialize,
         T::Id: Serialize + fmt::Display,
@@ -113,12 +118,19 @@ impl Conflict {
                 let (yours, theirs) = if field.sensitive {
                     (None, None)
                 } else {
-                    (Some(yours.field_json(index)?), Some(current.value().field_json(index)?))
+                    (
+                        Some(yours.field_json(index)?),
+                        Some(current.value().field_json(index)?),
+                    )
                 };
                 Some(match (yours.transpose(), theirs.transpose()) {
-                    (Ok(yours), Ok(current)) => {
-                        Ok(FieldConflict { field: field.name, yours, current, redacted: field.sensitive, changed_in })
-                    }
+                    (Ok(yours), Ok(current)) => Ok(FieldConflict {
+                        field: field.name,
+                        yours,
+                        current,
+                        redacted: field.sensitive,
+                        changed_in,
+                    }),
                     (Err(e), _) | (_, Err(e)) => Err(e),
                 })
             })
@@ -168,7 +180,11 @@ impl Conflict {
 impl fmt::Display for Conflict {
     /// `User 123 changed since version 4: email, name`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} changed since version {}", self.resource, self.display_id, self.your_version)?;
+        write!(
+            f,
+            "{} {} changed since version {}",
+            self.resource, self.display_id, self.your_version
+        )?;
         for (i, c) in self.conflicts.iter().enumerate() {
             f.write_str(if i == 0 { ": " } else { ", " })?;
             f.write_str(c.field)?;
@@ -187,7 +203,9 @@ impl fmt::Display for Conflict {
 /// assert_eq!(json, serde_json::json!({"id": 1, "version": 1}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-pub fn redacted_representation<T: Versioned + Serialize>(value: &T) -> Result<Value, serde_json::Error> {
+pub fn redacted_representation<T: Versioned + Serialize>(
+    value: &T,
+) -> Result<Value, serde_json::Error> {
     let mut json = serde_json::to_value(value)?;
     if let Value::Object(map) = &mut json {
         for field in T::FIELDS.iter().filter(|f| f.sensitive) {

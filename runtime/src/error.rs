@@ -114,7 +114,10 @@ pub enum Error {
 
 impl Error {
     /// 409 for a create whose id exists: `User with ID 123 already exists`.
-    pub fn already_exists<I: serde::Serialize + fmt::Display + ?Sized>(resource: &'static str, id: &I) -> Error {
+    pub fn already_exists<I: serde::Serialize + fmt::Display + ?Sized>(
+        resource: &'static str,
+        id: &I,
+    ) -> Error {
         Error::AlreadyExists {
             resource,
             id: serde_json::to_value(id).unwrap_or(Value::Null),
@@ -130,7 +133,10 @@ impl Error {
     /// assert_eq!((err.status().as_u16(), err.to_string()), (404, "User 9 does not exist".into()));
     /// ```
     pub fn not_found<I: fmt::Display + ?Sized>(resource: &'static str, id: &I) -> Error {
-        Error::NotFound { resource, display_id: id.to_string() }
+        Error::NotFound {
+            resource,
+            display_id: id.to_string(),
+        }
     }
 
     /// The HTTP status.
@@ -141,12 +147,16 @@ impl Error {
     #[must_use]
     pub fn status(&self) -> StatusCode {
         match self {
-            Error::Conflict(_) | Error::AlreadyExists { .. } | Error::VersionExhausted { .. } => StatusCode::CONFLICT,
+            Error::Conflict(_) | Error::AlreadyExists { .. } | Error::VersionExhausted { .. } => {
+                StatusCode::CONFLICT
+            }
             Error::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Error::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Error::NotModified(_) => StatusCode::NOT_MODIFIED,
             Error::NotFound { .. } => StatusCode::NOT_FOUND,
-            Error::Header(e) if e.reason() == TagError::TooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            Error::Header(e) if e.reason() == TagError::TooLarge => {
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
+            }
             Error::Header(_) | Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -166,7 +176,9 @@ impl Error {
     pub fn etag(&self) -> Option<ETag> {
         let version = match self {
             Error::Conflict(c) => Some(c.current_version()),
-            Error::AlreadyExists { current, .. } | Error::PreconditionFailed { current } => *current,
+            Error::AlreadyExists { current, .. } | Error::PreconditionFailed { current } => {
+                *current
+            }
             Error::VersionExhausted { current } => Some(*current),
             Error::NotModified(tag) => return Some(*tag),
             _ => None,
@@ -185,21 +197,30 @@ impl Error {
     pub fn problem_type(&self) -> (&'static str, &'static str) {
         macro_rules! problem {
             ($slug:literal, $title:literal) => {
-                (concat!("https://docs.rs/optimist/latest/optimist/problems/#", $slug), $title)
+                (
+                    concat!("https://docs.rs/optimist/latest/optimist/problems/#", $slug),
+                    $title,
+                )
             };
         }
         match self {
             Error::Conflict(_) => problem!("edit-conflict", "Edit conflict"),
             Error::AlreadyExists { .. } => problem!("already-exists", "Already exists"),
             Error::VersionExhausted { .. } => problem!("version-exhausted", "Version exhausted"),
-            Error::PreconditionFailed { .. } => problem!("precondition-failed", "Precondition failed"),
-            Error::PreconditionRequired => problem!("precondition-required", "Precondition required"),
+            Error::PreconditionFailed { .. } => {
+                problem!("precondition-failed", "Precondition failed")
+            }
+            Error::PreconditionRequired => {
+                problem!("precondition-required", "Precondition required")
+            }
             Error::NotModified(_) => problem!("not-modified", "Not modified"),
             Error::NotFound { .. } => problem!("not-found", "Not found"),
             Error::Header(_) => problem!("bad-precondition-header", "Bad precondition header"),
             Error::BadRequest(_) => problem!("bad-request", "Bad request"),
             Error::Unprocessable(_) => problem!("invalid-content", "Invalid content"),
-            Error::UnsupportedMediaType(_) => problem!("unsupported-media-type", "Unsupported media type"),
+            Error::UnsupportedMediaType(_) => {
+                problem!("unsupported-media-type", "Unsupported media type")
+            }
             Error::PayloadTooLarge { .. } => problem!("payload-too-large", "Payload too large"),
             Error::Unavailable(_) => problem!("unavailable", "Service unavailable"),
         }

@@ -83,7 +83,13 @@ impl<'a> EntityTag<'a> {
         if rest[end] != b'"' {
             return None;
         }
-        Some((EntityTag { weak, opaque: &rest[..end] }, &rest[end + 1..]))
+        Some((
+            EntityTag {
+                weak,
+                opaque: &rest[..end],
+            },
+            &rest[end + 1..],
+        ))
     }
 
     /// Whether the tag is weak (`W/"…"`).
@@ -160,7 +166,11 @@ impl<'a> TagList<'a> {
             }
             rest = skip_ows_and_commas(trimmed);
         }
-        if seen_any { Ok(()) } else { Err(TagError::Malformed) }
+        if seen_any {
+            Ok(())
+        } else {
+            Err(TagError::Malformed)
+        }
     }
 
     /// A list already accepted by [`TagList::validate`].
@@ -222,7 +232,7 @@ impl ETag {
     }
 
     /// Writes the quoted tag into a stack buffer: no heap allocation.
-    fn encode<'b>(&self, buf: &'b mut [u8; ETAG_CAPACITY]) -> &'b [u8] {
+    fn encode(self, buf: &mut [u8; ETAG_CAPACITY]) -> &[u8] {
         let mut digits = itoa::Buffer::new();
         let digits = digits.format(self.version.get()).as_bytes();
         let len = digits.len() + 3;
@@ -275,14 +285,28 @@ mod tests {
     #[test]
     fn lists_accept_rfc_syntax() {
         assert_eq!(list(r#""a""#).unwrap(), [r#""a""#]);
-        assert_eq!(list(r#" "a" ,W/"b",, "c""#).unwrap(), [r#""a""#, r#"W/"b""#, r#""c""#]);
+        assert_eq!(
+            list(r#" "a" ,W/"b",, "c""#).unwrap(),
+            [r#""a""#, r#"W/"b""#, r#""c""#]
+        );
         assert_eq!(list(r#""""#).unwrap(), [r#""""#]);
         assert_eq!(list("\"\u{e9}\"").unwrap().len(), 1, "obs-text is allowed");
     }
 
     #[test]
     fn lists_reject_malformed() {
-        for bad in ["", " , ", "a", r#""a"#, r#"w/"a""#, r#""a""b""#, r#""a b""#, r#"W/ "a""#, r#""a" x"#, "*"] {
+        for bad in [
+            "",
+            " , ",
+            "a",
+            r#""a"#,
+            r#"w/"a""#,
+            r#""a""b""#,
+            r#""a b""#,
+            r#"W/ "a""#,
+            r#""a" x"#,
+            "*",
+        ] {
             assert_eq!(list(bad), Err(TagError::Malformed), "{bad:?}");
         }
     }

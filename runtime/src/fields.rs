@@ -44,7 +44,10 @@ impl FieldSet {
     /// The empty set.
     #[must_use]
     pub const fn new() -> FieldSet {
-        FieldSet { low: 0, high: Vec::new() }
+        FieldSet {
+            low: 0,
+            high: Vec::new(),
+        }
     }
 
     /// Adds field `index`.
@@ -64,7 +67,11 @@ impl FieldSet {
     #[must_use]
     pub fn contains(&self, index: usize) -> bool {
         let (word, bit) = (index / 128, index % 128);
-        let word = if word == 0 { Some(self.low) } else { self.high.get(word - 1).copied() };
+        let word = if word == 0 {
+            Some(self.low)
+        } else {
+            self.high.get(word - 1).copied()
+        };
         word.is_some_and(|w| w & (1 << bit) != 0)
     }
 
@@ -84,7 +91,9 @@ impl FieldSet {
             .chain(self.high.iter().copied())
             .enumerate()
             .flat_map(|(word, bits)| {
-                (0..128).filter(move |bit| bits & (1u128 << bit) != 0).map(move |bit| word * 128 + bit)
+                (0..128)
+                    .filter(move |bit| bits & (1u128 << bit) != 0)
+                    .map(move |bit| word * 128 + bit)
             })
     }
 

@@ -7,7 +7,10 @@ use core::fmt;
 use http::Method;
 use serde::Serialize;
 
-use crate::{Conflict, Error, Evaluation, Policy, Preconditions, Slot, Store, StoreError, Stored, Version, Versioned};
+use crate::{
+    Conflict, Error, Evaluation, Policy, Preconditions, Slot, Store, StoreError, Stored, Version,
+    Versioned,
+};
 
 /// How often a write is re-decided after losing a compare-and-swap race
 /// before the service answers 503. Conditional writes end sooner: the
@@ -44,7 +47,12 @@ impl<'a> Write<'a> {
     /// A write of `kind` under `pre` and `policy`, with no body version.
     #[must_use]
     pub fn new(kind: WriteKind, pre: &'a Preconditions, policy: &'a Policy) -> Self {
-        Write { kind, pre, policy, base: None }
+        Write {
+            kind,
+            pre,
+            policy,
+            base: None,
+        }
     }
 
     /// The version the body says the client read (its base).
@@ -89,7 +97,9 @@ fn exhausted<T>(current: &Stored<T>) -> impl FnOnce(crate::VersionOverflow) -> E
 }
 
 fn contention() -> Error {
-    Error::Unavailable(StoreError::new(format!("lost {MAX_ATTEMPTS} compare-and-swap races in a row")))
+    Error::Unavailable(StoreError::new(format!(
+        "lost {MAX_ATTEMPTS} compare-and-swap races in a row"
+    )))
 }
 
 /// GET or HEAD: the resource, or 404, 304 or 412.
@@ -104,7 +114,12 @@ fn contention() -> Error {
 /// assert_eq!(err.status(), 404);
 /// # });
 /// ```
-pub async fn read<T, S>(store: &S, id: &T::Id, pre: &Preconditions, method: &Method) -> Result<Stored<T>, Error>
+pub async fn read<T, S>(
+    store: &S,
+    id: &T::Id,
+    pre: &Preconditions,
+    method: &Method,
+) -> Result<Stored<T>, Error>
 where
     T: Versioned,
     T::Id: fmt::Display,
@@ -117,7 +132,9 @@ where
         Evaluation::Proceed => Ok(current),
         Evaluation::NotModified => Err(Error::NotModified(current.etag())),
         Evaluation::IfMatchFailed | Evaluation::IfNoneMatchFailed => {
-            Err(Error::PreconditionFailed { current: Some(current.version()) })
+            Err(Error::PreconditionFailed {
+                current: Some(current.version()),
+            })
         }
     }
 }
@@ -159,7 +176,12 @@ where
         let version = after.map_or(Ok(Version::FIRST), Version::next);
         let record = version
             .and_then(|v| Stored::created(value, v))
-            .map_err(|_| Error::Unprocessable(format!("{} cannot be created again: its versions are used up", T::RESOURCE)))?;
+            .map_err(|_| {
+                Error::Unprocessable(format!(
+                    "{} cannot be created again: its versions are used up",
+                    T::RESOURCE
+                ))
+            })?;
         if store.insert(&record, after).await? {
             return Ok(record);
         }
@@ -188,7 +210,12 @@ where
 /// assert_eq!(stale.status(), 409);
 /// # Ok::<(), optimist::Error>(()) }).unwrap();
 /// ```
-pub async fn write<T, S, F>(store: &S, id: &T::Id, request: Write<'_>, edit: F) -> Result<Written<T>, Error>
+pub async fn write<T, S, F>(
+    store: &S,
+    id: &T::Id,
+    request: Write<'_>,
+    edit: F,
+) -> Result<Written<T>, Error>
 where
     T: Versioned + Serialize + Clone,
     T::Id: PartialEq + Serialize + fmt::Display,
@@ -200,7 +227,10 @@ where
         if value.id() == id {
             Ok(value)
         } else {
-            Err(Error::Unprocessable(format!("the {} in the body differs from the one in the path", T::ID_FIELD)))
+            Err(Error::Unprocessable(format!(
+                "the {} in the body differs from the one in the path",
+                T::ID_FIELD
+            )))
         }
     };
     for _ in 0..MAX_ATTEMPTS {
@@ -213,22 +243,38 @@ where
                 };
                 let version = after.map_or(Ok(Version::FIRST), Version::next);
                 let value = checked_edit(None)?;
-                let record = version.and_then(|v| Stored::created(value, v)).map_err(|_| {
-                    Error::Unprocessable(format!("{} cannot be created again: its versions are used up", T::RESOURCE))
-                })?;
+                let record = version
+                    .and_then(|v| Stored::created(value, v))
+                    .map_err(|_| {
+                        Error::Unprocessable(format!(
+                            "{} cannot be created again: its versions are used up",
+                            T::RESOURCE
+                        ))
+                    })?;
                 if store.insert(&record, after).await? {
-                    return Ok(Written { stored: record, outcome: Outcome::Created });
+                    return Ok(Written {
+                        stored: record,
+                        outcome: Outcome::Created,
+                    });
                 }
                 continue;
             }
             _ => return Err(Error::not_found(T::RESOURCE, id)),
         };
         let next = match decide(&current, request, &checked_edit)? {
-            Decision::Keep => return Ok(Written { stored: current, outcome: Outcome::Unchanged }),
+            Decision::Keep => {
+                return Ok(Written {
+                    stored: current,
+                    outcome: Outcome::Unchanged,
+                });
+            }
             Decision::Write(next) => current.successor(next).map_err(exhausted(&current))?,
         };
         if store.update(&next, current.version()).await? {
-            return Ok(Written { stored: next, outcome: Outcome::Updated });
+            return Ok(Written {
+                stored: next,
+                outcome: Outcome::Updated,
+            });
         }
     }
     Err(contention())
@@ -240,20 +286,35 @@ enum Decision<T> {
 }
 
 /// SPEC §3 steps 1–4 for a resource that exists.
-fn decide<T>(current: &Stored<T>, request: Write<'_>, edit: &impl Fn(Option<&T>) -> Result<T, Error>) -> Result<Decision<T>, Error>
+fn decide<T>(
+    current: &Stored<T>,
+    request: Write<'_>,
+    edit: &impl Fn(Option<&T>) -> Result<T, Error>,
+) -> Result<Decision<T>, Error>
 where
     T: Versioned + Serialize + Clone,
     T::Id: Serialize + fmt::Display,
 {
-    let failed = || Error::PreconditionFailed { current: Some(current.version()) };
-    match request.pre.evaluate(&request.method(), Some(current.version())) {
+    let failed = || Error::PreconditionFailed {
+        current: Some(current.version()),
+    };
+    match request
+        .pre
+        .evaluate(&request.method(), Some(current.version()))
+    {
         Evaluation::Proceed => {}
         Evaluation::IfMatchFailed if request.policy.accepts_already_applied() => {
             // RFC 9110 §13.1.1: a retry whose first response was lost.
             let requested = edit(Some(current.value()))?;
-            return if current.value().diff(&requested).is_empty() { Ok(Decision::Keep) } else { Err(failed()) };
+            return if current.value().diff(&requested).is_empty() {
+                Ok(Decision::Keep)
+            } else {
+                Err(failed())
+            };
         }
-        Evaluation::IfMatchFailed | Evaluation::IfNoneMatchFailed | Evaluation::NotModified => return Err(failed()),
+        Evaluation::IfMatchFailed | Evaluation::IfNoneMatchFailed | Evaluation::NotModified => {
+            return Err(failed());
+        }
     }
     let base = if request.pre.has_if_match() {
         current.version()
@@ -277,7 +338,10 @@ where
     if base < current.version() {
         let mut conflicting = changed.clone();
         conflicting.retain(|i| current.stamps().get(i).is_none_or(|stamp| stamp > base));
-        if !(request.kind == WriteKind::Patch && conflicting.is_empty() && request.policy.merges_patches()) {
+        if !(request.kind == WriteKind::Patch
+            && conflicting.is_empty()
+            && request.policy.merges_patches())
+        {
             let conflict = Conflict::new(current, &requested, base, &conflicting)
                 .map_err(|e| Error::Unprocessable(e.to_string()))?;
             return Err(conflict.into());
@@ -289,7 +353,11 @@ where
         merged.merge_from(requested, &changed);
         return Ok(Decision::Write(merged));
     }
-    Ok(if changed.is_empty() { Decision::Keep } else { Decision::Write(requested) })
+    Ok(if changed.is_empty() {
+        Decision::Keep
+    } else {
+        Decision::Write(requested)
+    })
 }
 
 /// DELETE: requires `If-Match` unless the policy allows unconditional
@@ -307,7 +375,12 @@ where
 /// assert_eq!(err.status(), 428);
 /// # Ok::<(), optimist::Error>(()) }).unwrap();
 /// ```
-pub async fn delete<T, S>(store: &S, id: &T::Id, pre: &Preconditions, policy: &Policy) -> Result<Stored<T>, Error>
+pub async fn delete<T, S>(
+    store: &S,
+    id: &T::Id,
+    pre: &Preconditions,
+    policy: &Policy,
+) -> Result<Stored<T>, Error>
 where
     T: Versioned,
     T::Id: fmt::Display,
@@ -318,7 +391,9 @@ where
             return Err(Error::not_found(T::RESOURCE, id));
         };
         if pre.evaluate(&Method::DELETE, Some(current.version())) != Evaluation::Proceed {
-            return Err(Error::PreconditionFailed { current: Some(current.version()) });
+            return Err(Error::PreconditionFailed {
+                current: Some(current.version()),
+            });
         }
         if !pre.has_if_match() && policy.requires_precondition() {
             return Err(Error::PreconditionRequired);

@@ -60,16 +60,24 @@ impl<T: Versioned> ResourcePatch<T> {
     /// Checks the patch's shape and takes out its version member.
     pub fn new(patch: Value) -> Result<Self, Error> {
         let Value::Object(mut members) = patch else {
-            return Err(Error::Unprocessable(format!("a merge patch for a {} must be a JSON object", T::RESOURCE)));
+            return Err(Error::Unprocessable(format!(
+                "a merge patch for a {} must be a JSON object",
+                T::RESOURCE
+            )));
         };
         let base = match members.remove(T::VERSION_FIELD) {
             None | Some(Value::Null) => None,
             Some(v) => Some(body_version(&v, T::VERSION_FIELD)?),
         };
-        Ok(ResourcePatch { patch: Value::Object(members), base, _resource: core::marker::PhantomData })
+        Ok(ResourcePatch {
+            patch: Value::Object(members),
+            base,
+            _resource: core::marker::PhantomData,
+        })
     }
 
     /// The version the client based its patch on.
+    #[must_use]
     pub fn base(&self) -> Option<Version> {
         self.base
     }
@@ -80,11 +88,15 @@ impl<T: Versioned> ResourcePatch<T> {
         T: Serialize + DeserializeOwned,
         T::Id: Serialize,
     {
-        let mut doc = serde_json::to_value(current).map_err(|e| Error::Unprocessable(e.to_string()))?;
+        let mut doc =
+            serde_json::to_value(current).map_err(|e| Error::Unprocessable(e.to_string()))?;
         if let (Some(sent), Some(id)) = (self.patch.get(T::ID_FIELD), doc.get(T::ID_FIELD))
             && sent != id
         {
-            return Err(Error::Unprocessable(format!("the {} in the body differs from the one in the path", T::ID_FIELD)));
+            return Err(Error::Unprocessable(format!(
+                "the {} in the body differs from the one in the path",
+                T::ID_FIELD
+            )));
         }
         merge_patch(&mut doc, &self.patch);
         serde_json::from_value(doc).map_err(|e| Error::Unprocessable(e.to_string()))
@@ -101,10 +113,11 @@ impl<T: Versioned> ResourcePatch<T> {
 /// # Ok::<(), optimist::Error>(())
 /// ```
 pub fn body_version(value: &Value, member: &str) -> Result<Version, Error> {
-    value
-        .as_u64()
-        .and_then(Version::new)
-        .ok_or_else(|| Error::Unprocessable(format!("`{member}` must be a version that this server issued: an integer from 1")))
+    value.as_u64().and_then(Version::new).ok_or_else(|| {
+        Error::Unprocessable(format!(
+            "`{member}` must be a version that this server issued: an integer from 1"
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -119,18 +132,30 @@ mod tests {
             (json!({"a":"b"}), json!({"a":"c"}), json!({"a":"c"})),
             (json!({"a":"b"}), json!({"b":"c"}), json!({"a":"b","b":"c"})),
             (json!({"a":"b"}), json!({"a":null}), json!({})),
-            (json!({"a":"b","b":"c"}), json!({"a":null}), json!({"b":"c"})),
+            (
+                json!({"a":"b","b":"c"}),
+                json!({"a":null}),
+                json!({"b":"c"}),
+            ),
             (json!({"a":["b"]}), json!({"a":"c"}), json!({"a":"c"})),
             (json!({"a":"c"}), json!({"a":["b"]}), json!({"a":["b"]})),
-            (json!({"a":{"b":"c"}}), json!({"a":{"b":"d","c":null}}), json!({"a":{"b":"d"}})),
+            (
+                json!({"a":{"b":"c"}}),
+                json!({"a":{"b":"d","c":null}}),
+                json!({"a":{"b":"d"}}),
+            ),
             (json!({"a":[{"b":"c"}]}), json!({"a":[1]}), json!({"a":[1]})),
-            (json!(["a","b"]), json!(["c","d"]), json!(["c","d"])),
+            (json!(["a", "b"]), json!(["c", "d"]), json!(["c", "d"])),
             (json!({"a":"b"}), json!(["c"]), json!(["c"])),
             (json!({"a":"foo"}), json!(null), json!(null)),
             (json!({"a":"foo"}), json!("bar"), json!("bar")),
             (json!({"e":null}), json!({"a":1}), json!({"e":null,"a":1})),
-            (json!([1,2]), json!({"a":"b","c":null}), json!({"a":"b"})),
-            (json!({}), json!({"a":{"bb":{"ccc":null}}}), json!({"a":{"bb":{}}})),
+            (json!([1, 2]), json!({"a":"b","c":null}), json!({"a":"b"})),
+            (
+                json!({}),
+                json!({"a":{"bb":{"ccc":null}}}),
+                json!({"a":{"bb":{}}}),
+            ),
         ];
         for (mut target, patch, expected) in cases {
             merge_patch(&mut target, &patch);

@@ -26,7 +26,11 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { require_precondition: true, merge_patches: true, already_applied: false }
+        Policy {
+            require_precondition: true,
+            merge_patches: true,
+            already_applied: false,
+        }
     }
 }
 

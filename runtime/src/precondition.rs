@@ -46,7 +46,10 @@ impl Condition {
             Condition::Any => (None, &[]),
             Condition::Tags(first, more) => (Some(first), more),
         };
-        first.into_iter().chain(more).flat_map(|line| TagList::new(line.as_bytes()))
+        first
+            .into_iter()
+            .chain(more)
+            .flat_map(|line| TagList::new(line.as_bytes()))
     }
 
     /// RFC 9110 §13.1.1: `*` or any listed tag, by strong comparison.
@@ -134,10 +137,18 @@ pub enum Evaluation {
     IfNoneMatchFailed,
 }
 
-fn parse_condition(headers: &HeaderMap, name: &'static HeaderName) -> Result<Option<Condition>, HeaderError> {
-    let error = |reason| HeaderError { header: name.as_str(), reason };
+fn parse_condition(
+    headers: &HeaderMap,
+    name: &'static HeaderName,
+) -> Result<Option<Condition>, HeaderError> {
+    let error = |reason| HeaderError {
+        header: name.as_str(),
+        reason,
+    };
     let mut lines = headers.get_all(name).iter();
-    let Some(first) = lines.next() else { return Ok(None) };
+    let Some(first) = lines.next() else {
+        return Ok(None);
+    };
     if first.as_bytes().trim_ascii() == b"*" {
         // `*` stands alone: `*, "a"` or a second field line is malformed.
         return match lines.next() {

@@ -47,14 +47,33 @@ impl Error {
         let status = self.status().as_u16();
         let detail = self.to_string();
         let rendered = match self {
-            Error::Conflict(conflict) => {
-                serde_json::to_vec(&Body { kind, title, status, detail, instance, extensions: &**conflict })
-            }
+            Error::Conflict(conflict) => serde_json::to_vec(&Body {
+                kind,
+                title,
+                status,
+                detail,
+                instance,
+                extensions: &**conflict,
+            }),
             Error::AlreadyExists { resource, id, .. } => {
                 let extensions = Named { resource, id };
-                serde_json::to_vec(&Body { kind, title, status, detail, instance, extensions })
+                serde_json::to_vec(&Body {
+                    kind,
+                    title,
+                    status,
+                    detail,
+                    instance,
+                    extensions,
+                })
             }
-            _ => serde_json::to_vec(&Body { kind, title, status, detail, instance, extensions: Value::Object(Default::default()) }),
+            _ => serde_json::to_vec(&Body {
+                kind,
+                title,
+                status,
+                detail,
+                instance,
+                extensions: Value::Object(serde_json::Map::new()),
+            }),
         };
         // Every member is a string, a number or already-built JSON.
         rendered.unwrap_or_else(|_| unreachable!("problem bodies always serialise"))
@@ -84,7 +103,11 @@ impl Error {
     #[must_use]
     pub fn response_with_instance<B: From<Vec<u8>>>(&self, instance: Option<&str>) -> Response<B> {
         let status = self.status();
-        let body = if status == StatusCode::NOT_MODIFIED { Vec::new() } else { self.problem_json(instance) };
+        let body = if status == StatusCode::NOT_MODIFIED {
+            Vec::new()
+        } else {
+            self.problem_json(instance)
+        };
         let mut response = Response::new(B::from(body));
         *response.status_mut() = status;
         let headers = response.headers_mut();

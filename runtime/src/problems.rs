@@ -6,7 +6,7 @@
 //! responses carry the current `ETag` header.
 //!
 //! ## edit-conflict
-//! 409. A write based on an old version changes fields that were changed
+//! Status 409. A write based on an old version changes fields that were changed
 //! since. Extension members: `resource`, `id`, `yourVersion`,
 //! `currentVersion`, `conflicts` (`field`, `yours`, `current`,
 //! `changedIn`; or `field`, `redacted: true`, `changedIn` for a sensitive
@@ -15,41 +15,41 @@
 //! `currentVersion`.
 //!
 //! ## already-exists
-//! 409. A create for an id that exists. Members `resource` and `id`.
+//! Status 409. A create for an id that exists. Members `resource` and `id`.
 //!
 //! ## version-exhausted
-//! 409. The version field's type cannot count higher: the resource can no
+//! Status 409. The version field's type cannot count higher: the resource can no
 //! longer be written.
 //!
 //! ## precondition-failed
-//! 412. `If-Match` names another state, or `If-None-Match` names the
+//! Status 412. `If-Match` names another state, or `If-None-Match` names the
 //! current one (or is `*` for a resource that exists). Re-read and retry.
 //!
 //! ## precondition-required
-//! 428. The write carried neither `If-Match` nor a version in the body.
+//! Status 428. The write carried neither `If-Match` nor a version in the body.
 //!
 //! ## not-modified
 //! 304, never sent as a body.
 //!
 //! ## not-found
-//! 404. No resource with that id.
+//! Status 404. No resource with that id.
 //!
 //! ## bad-precondition-header
-//! 400 (malformed) or 431 (too many tags or bytes) for `If-Match` or
+//! Status 400 (malformed) or 431 (too many tags or bytes) for `If-Match` or
 //! `If-None-Match`.
 //!
 //! ## bad-request
-//! 400. Content that is not JSON, or a path that names no valid id.
+//! Status 400. Content that is not JSON, or a path that names no valid id.
 //!
 //! ## invalid-content
-//! 422. JSON of the wrong shape, type or value, or a version the server
+//! Status 422. JSON of the wrong shape, type or value, or a version the server
 //! never issued.
 //!
 //! ## unsupported-media-type
-//! 415. A body of another media type than the route accepts.
+//! Status 415. A body of another media type than the route accepts.
 //!
 //! ## payload-too-large
-//! 413. A body larger than the service accepts.
+//! Status 413. A body larger than the service accepts.
 //!
 //! ## unavailable
-//! 503 with `Retry-After`. The store did not answer; nothing was written.
+//! Status 503 with `Retry-After`. The store did not answer; nothing was written.

@@ -55,15 +55,27 @@ pub trait Store<T: Versioned>: Send + Sync {
 
     /// Stores a new resource, if the id is free: never used
     /// (`after: None`) or deleted at version `after`. `false`: it was not.
-    fn insert(&self, record: &Stored<T>, after: Option<Version>) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn insert(
+        &self,
+        record: &Stored<T>,
+        after: Option<Version>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Replaces the live resource at `expected` with `record`.
     /// `false`: the resource is no longer at `expected` (or is gone).
-    fn update(&self, record: &Stored<T>, expected: Version) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn update(
+        &self,
+        record: &Stored<T>,
+        expected: Version,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Deletes the live resource at `expected`, keeping its version.
     /// `false`: the resource is no longer at `expected` (or is gone).
-    fn delete(&self, id: &T::Id, expected: Version) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn delete(
+        &self,
+        id: &T::Id,
+        expected: Version,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// A number never returned before by this store, for new ids.
     fn next_id(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;

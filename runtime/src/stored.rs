@@ -28,7 +28,11 @@ impl<T: Versioned> Stored<T> {
     #[must_use]
     pub fn new(value: T, stamps: Stamps) -> Option<Self> {
         let version = value.version()?;
-        Some(Stored { value, stamps, version })
+        Some(Stored {
+            value,
+            stamps,
+            version,
+        })
     }
 
     /// A new resource at `version`: every stamp is `version`.
@@ -44,7 +48,11 @@ impl<T: Versioned> Stored<T> {
     /// ```
     pub fn created(mut value: T, version: Version) -> Result<Self, crate::VersionOverflow> {
         value.set_version(version)?;
-        Ok(Stored { value, stamps: Stamps::new(T::FIELDS.len(), version), version })
+        Ok(Stored {
+            value,
+            stamps: Stamps::new(T::FIELDS.len(), version),
+            version,
+        })
     }
 
     /// The next state: `value` at the next version, with the stamps of the
@@ -69,7 +77,11 @@ impl<T: Versioned> Stored<T> {
         value.set_version(version)?;
         let mut stamps = self.stamps.clone();
         stamps.advance(&changed, version);
-        Ok(Stored { value, stamps, version })
+        Ok(Stored {
+            value,
+            stamps,
+            version,
+        })
     }
 }
 

@@ -45,9 +45,8 @@ pub trait Versioned: Sized {
 
     /// The compared fields, in declaration order. Indexes into this slice
     /// name fields in [`FieldSet`]s and [`Stamps`](crate::Stamps).
-    ///
-    /// A field under a `#[cfg]` that is off keeps its slot (so indexes
-    /// and stored stamps do not move with the build) but never differs.
+    /// A field under a `#[cfg]` that is off is not part of the struct, so
+    /// it is not listed; stored stamps are keyed by name, so they survive.
     const FIELDS: &'static [Field];
 
     /// The id.

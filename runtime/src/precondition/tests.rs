@@ -27,11 +27,22 @@ enum State {
     Missing,
 }
 
-use Evaluation::{IfMatchFailed as IM412, IfNoneMatchFailed as INM412, NotModified as N304, Proceed as GO};
+use Evaluation::{
+    IfMatchFailed as IM412, IfNoneMatchFailed as INM412, NotModified as N304, Proceed as GO,
+};
 
 /// (If-Match, If-None-Match, state, outcome for GET/HEAD, outcome for writes, clause)
+type Row = (
+    Option<&'static str>,
+    Option<&'static str>,
+    State,
+    Evaluation,
+    Evaluation,
+    &'static str,
+);
+
 #[rustfmt::skip]
-const TABLE: &[(Option<&str>, Option<&str>, State, Evaluation, Evaluation, &str)] = {
+const TABLE: &[Row] = {
     use State::{Exists as E, Missing as M};
     &[
         (None, None, E, GO, GO, "§13.2.2: no precondition, perform the method"),
@@ -59,7 +70,14 @@ const TABLE: &[(Option<&str>, Option<&str>, State, Evaluation, Evaluation, &str)
 
 #[test]
 fn every_combination_follows_rfc_9110() {
-    let methods = [Method::GET, Method::HEAD, Method::POST, Method::PUT, Method::PATCH, Method::DELETE];
+    let methods = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+    ];
     for (if_match, if_none_match, state, read, write, clause) in TABLE {
         let current = match state {
             State::Exists => Version::new(CURRENT),
@@ -67,7 +85,11 @@ fn every_combination_follows_rfc_9110() {
         };
         let p = pre(*if_match, *if_none_match);
         for method in &methods {
-            let expected = if method == Method::GET || method == Method::HEAD { read } else { write };
+            let expected = if method == Method::GET || method == Method::HEAD {
+                read
+            } else {
+                write
+            };
             assert_eq!(
                 p.evaluate(method, current),
                 *expected,
@@ -83,7 +105,10 @@ fn several_field_lines_form_one_list() {
     headers.append(IF_MATCH, r#""v1""#.parse().unwrap());
     headers.append(IF_MATCH, r#""v5""#.parse().unwrap());
     let p = Preconditions::from_headers(&headers).unwrap();
-    assert_eq!(p.evaluate(&Method::PUT, Version::new(5)), Evaluation::Proceed);
+    assert_eq!(
+        p.evaluate(&Method::PUT, Version::new(5)),
+        Evaluation::Proceed
+    );
 }
 
 #[test]
@@ -108,17 +133,27 @@ fn oversize_headers_are_refused_with_bounded_work() {
     let mut headers = HeaderMap::new();
     let long = format!("\"{}\"", "a".repeat(MAX_HEADER_BYTES));
     headers.insert(IF_MATCH, long.parse().unwrap());
-    assert_eq!(Preconditions::from_headers(&headers).unwrap_err().reason(), TagError::TooLarge);
+    assert_eq!(
+        Preconditions::from_headers(&headers).unwrap_err().reason(),
+        TagError::TooLarge
+    );
     let mut headers = HeaderMap::new();
     for _ in 0..=MAX_HEADER_BYTES {
         headers.append(IF_NONE_MATCH, r#""a""#.parse().unwrap());
     }
-    assert_eq!(Preconditions::from_headers(&headers).unwrap_err().reason(), TagError::TooLarge);
+    assert_eq!(
+        Preconditions::from_headers(&headers).unwrap_err().reason(),
+        TagError::TooLarge
+    );
 }
 
 fn tag() -> impl Strategy<Value = String> {
     (any::<bool>(), "[!#-~]{0,12}").prop_map(|(weak, opaque)| {
-        if weak { format!("W/\"{opaque}\"") } else { format!("\"{opaque}\"") }
+        if weak {
+            format!("W/\"{opaque}\"")
+        } else {
+            format!("\"{opaque}\"")
+        }
     })
 }
 

@@ -30,13 +30,22 @@ impl<T: Versioned> MemoryStore<T> {
     /// An empty store.
     #[must_use]
     pub fn new() -> Self {
-        MemoryStore { slots: Mutex::new(Inner { by_id: HashMap::new(), order: Vec::new() }), ids: AtomicU64::new(0) }
+        MemoryStore {
+            slots: Mutex::new(Inner {
+                by_id: HashMap::new(),
+                order: Vec::new(),
+            }),
+            ids: AtomicU64::new(0),
+        }
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut Inner<T>) -> R) -> R {
         // A panic while holding the lock cannot leave a half-written slot:
         // every change below is one assignment.
-        let mut guard = self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut guard = self
+            .slots
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&mut guard)
     }
 }
@@ -88,11 +97,19 @@ where
     }
 
     async fn update(&self, record: &Stored<T>, expected: Version) -> Result<bool, StoreError> {
-        Ok(self.with(|inner| swap_live(&mut inner.by_id, record.value().id(), expected, || Slot::Live(record.clone()))))
+        Ok(self.with(|inner| {
+            swap_live(&mut inner.by_id, record.value().id(), expected, || {
+                Slot::Live(record.clone())
+            })
+        }))
     }
 
     async fn delete(&self, id: &T::Id, expected: Version) -> Result<bool, StoreError> {
-        Ok(self.with(|inner| swap_live(&mut inner.by_id, id, expected, || Slot::Deleted(expected))))
+        Ok(
+            self.with(|inner| {
+                swap_live(&mut inner.by_id, id, expected, || Slot::Deleted(expected))
+            }),
+        )
     }
 
     async fn next_id(&self) -> Result<u64, StoreError> {
@@ -101,11 +118,18 @@ where
 }
 
 /// The compare-and-swap: replaces the live slot at `expected` version.
-fn swap_live<T: Versioned>(slots: &mut HashMap<T::Id, Slot<T>>, id: &T::Id, expected: Version, next: impl FnOnce() -> Slot<T>) -> bool
+fn swap_live<T: Versioned>(
+    slots: &mut HashMap<T::Id, Slot<T>>,
+    id: &T::Id,
+    expected: Version,
+    next: impl FnOnce() -> Slot<T>,
+) -> bool
 where
     T::Id: Hash + Eq,
 {
-    let Some(slot) = slots.get_mut(id) else { return false };
+    let Some(slot) = slots.get_mut(id) else {
+        return false;
+    };
     let at_expected = matches!(&*slot, Slot::Live(s) if s.version() == expected);
     if at_expected {
         *slot = next();

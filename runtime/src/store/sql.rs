@@ -1,0 +1,324 @@
+//! A SQL store for SQLite and PostgreSQL through sqlx's `Any` driver: one
+//! table per resource type, one statement per compare-and-swap.
+
+use core::marker::PhantomData;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, AssertSqlSafe, Row, SqlSafeStr, SqlStr};
+
+use crate::{Slot, Stamps, Store, StoreError, Stored, Version, Versioned};
+
+/// A [`Store`] in a SQL database: SQLite (feature `sqlite`) or PostgreSQL
+/// (feature `postgres`), chosen by the URL.
+///
+/// Each resource type has a table `(id, seq, version, deleted, body,
+/// stamps)`: the id as JSON text, the resource as JSON, its field stamps
+/// beside it. Every write is one `UPDATE … WHERE id = $1 AND version = $n`
+/// (or an `INSERT … ON CONFLICT DO NOTHING`) checked by its row count, so
+/// several processes may share one database. A delete keeps the row as a
+/// tombstone holding the last version: versions are never reused.
+///
+/// ```
+/// # #[cfg(feature = "sqlite")] {
+/// use optimist::store::SqlStore;
+///
+/// #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone)]
+/// struct Note { id: u64, version: u64, text: String }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let store = SqlStore::<Note>::connect("sqlite::memory:", "notes").await?;
+/// let note = optimist::create(&store, Note { id: 1, version: 0, text: "hi".into() }).await.unwrap();
+/// assert_eq!(note.version().get(), 1);
+/// # Ok::<(), optimist::StoreError>(()) }).unwrap();
+/// # }
+/// ```
+pub struct SqlStore<T> {
+    pool: AnyPool,
+    sql: Statements,
+    table: String,
+    _resource: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for SqlStore<T> {
+    fn clone(&self) -> Self {
+        SqlStore {
+            pool: self.pool.clone(),
+            sql: self.sql.clone(),
+            table: self.table.clone(),
+            _resource: PhantomData,
+        }
+    }
+}
+
+/// The statements, built once per store (the table name is not a bind
+/// parameter in SQL).
+#[derive(Clone)]
+struct Statements {
+    load: SqlStr,
+    list: SqlStr,
+    insert_new: SqlStr,
+    insert_after: SqlStr,
+    update: SqlStr,
+    delete: SqlStr,
+}
+
+/// The table name in these statements was checked to be a plain
+/// identifier; every value is a bind parameter.
+fn checked(sql: String) -> SqlStr {
+    AssertSqlSafe(std::sync::Arc::<str>::from(sql)).into_sql_str()
+}
+
+const NEXT_ID: &str = "INSERT INTO optimist_sequences (name, value) VALUES ($1, 1) \
+     ON CONFLICT (name) DO UPDATE SET value = optimist_sequences.value + 1 RETURNING value";
+
+fn store_error(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
+    StoreError::new(e)
+}
+
+impl<T> SqlStore<T> {
+    /// Connects to `url` (`sqlite://users.db?mode=rwc`, `sqlite::memory:`,
+    /// `postgres://…`) and creates the table `table` if it is missing.
+    /// SQLite files use write-ahead logging and wait up to 5 s for locks.
+    pub async fn connect(url: &str, table: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let is_sqlite = url.starts_with("sqlite:");
+        // An in-memory SQLite database exists once per connection.
+        let max = if url.contains(":memory:") { 1 } else { 8 };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if is_sqlite {
+                        sqlx::query("PRAGMA busy_timeout = 5000")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA synchronous = NORMAL")
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(url)
+            .await
+            .map_err(store_error)?;
+        if is_sqlite && !url.contains(":memory:") {
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await
+                .map_err(store_error)?;
+        }
+        Self::with_pool(pool, table).await
+    }
+
+    /// Uses an existing pool; creates the table if it is missing.
+    pub async fn with_pool(pool: AnyPool, table: &str) -> Result<Self, StoreError> {
+        let valid = table
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && table.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(store_error(format!(
+                "`{table}` is not a plain SQL table name"
+            )));
+        }
+        let t = table;
+        let sql = Statements {
+            load: checked(format!(
+                "SELECT version, deleted, body, stamps FROM {t} WHERE id = $1"
+            )),
+            list: checked(format!(
+                "SELECT version, deleted, body, stamps FROM {t} WHERE deleted = 0 ORDER BY seq, id"
+            )),
+            insert_new: checked(format!(
+                "INSERT INTO {t} (id, seq, version, deleted, body, stamps) \
+                 VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM {t}), $2, 0, $3, $4) ON CONFLICT (id) DO NOTHING"
+            )),
+            insert_after: checked(format!(
+                "UPDATE {t} SET version = $2, deleted = 0, body = $3, stamps = $4 WHERE id = $1 AND version = $5 AND deleted = 1"
+            )),
+            update: checked(format!(
+                "UPDATE {t} SET version = $2, body = $3, stamps = $4 WHERE id = $1 AND version = $5 AND deleted = 0"
+            )),
+            delete: checked(format!(
+                "UPDATE {t} SET deleted = 1, body = 'null', stamps = '{{}}' WHERE id = $1 AND version = $2 AND deleted = 0"
+            )),
+        };
+        let store = SqlStore {
+            pool,
+            sql,
+            table: table.to_owned(),
+            _resource: PhantomData,
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Creates the tables if they are missing. Several processes may start
+    /// at once: a lost race on `CREATE TABLE` is retried.
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let t = &self.table;
+        let statements = [
+            format!(
+                "CREATE TABLE IF NOT EXISTS {t} (id TEXT PRIMARY KEY, seq BIGINT NOT NULL, version BIGINT NOT NULL, \
+                 deleted BIGINT NOT NULL DEFAULT 0, body TEXT NOT NULL, stamps TEXT NOT NULL)"
+            ),
+            "CREATE TABLE IF NOT EXISTS optimist_sequences (name TEXT PRIMARY KEY, value BIGINT NOT NULL)".to_owned(),
+        ];
+        for statement in &statements {
+            let mut attempt = 0;
+            loop {
+                match sqlx::query(AssertSqlSafe(statement.as_str()))
+                    .execute(&self.pool)
+                    .await
+                {
+                    Ok(_) => break,
+                    Err(_) if attempt < 5 => attempt += 1,
+                    Err(e) => return Err(store_error(e)),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The pool, for the service's own queries.
+    #[must_use]
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+fn key<I: Serialize + ?Sized>(id: &I) -> Result<String, StoreError> {
+    serde_json::to_string(id).map_err(store_error)
+}
+
+fn db_version(version: Version) -> Result<i64, StoreError> {
+    i64::try_from(version.get())
+        .map_err(|_| store_error("versions above i64::MAX do not fit a BIGINT column"))
+}
+
+struct Encoded {
+    id: String,
+    version: i64,
+    body: String,
+    stamps: String,
+}
+
+fn encode<T: Versioned + Serialize>(record: &Stored<T>) -> Result<Encoded, StoreError>
+where
+    T::Id: Serialize,
+{
+    Ok(Encoded {
+        id: key(record.value().id())?,
+        version: db_version(record.version())?,
+        body: serde_json::to_string(record.value()).map_err(store_error)?,
+        stamps: record.stamps().to_json::<T>().to_string(),
+    })
+}
+
+fn decode<T: Versioned + DeserializeOwned>(row: &AnyRow) -> Result<Slot<T>, StoreError> {
+    let version: i64 = row.try_get("version").map_err(store_error)?;
+    let version = u64::try_from(version)
+        .ok()
+        .and_then(Version::new)
+        .ok_or_else(|| store_error("a stored version is not positive"))?;
+    if row.try_get::<i64, _>("deleted").map_err(store_error)? != 0 {
+        return Ok(Slot::Deleted(version));
+    }
+    let body: String = row.try_get("body").map_err(store_error)?;
+    let stamps: String = row.try_get("stamps").map_err(store_error)?;
+    let mut value: T = serde_json::from_str(&body).map_err(store_error)?;
+    // The version column is the truth; the body's copy follows it.
+    value.set_version(version).map_err(store_error)?;
+    let stamps = Stamps::from_json::<T>(
+        &serde_json::from_str(&stamps).map_err(store_error)?,
+        version,
+    );
+    Stored::new(value, stamps)
+        .map(Slot::Live)
+        .ok_or_else(|| store_error("a stored version is not valid"))
+}
+
+impl<T> Store<T> for SqlStore<T>
+where
+    T: Versioned + Serialize + DeserializeOwned + Send + Sync,
+    T::Id: Serialize + Sync,
+{
+    async fn load(&self, id: &T::Id) -> Result<Option<Slot<T>>, StoreError> {
+        let row = sqlx::query(self.sql.load.clone())
+            .bind(key(id)?)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_error)?;
+        row.as_ref().map(decode).transpose()
+    }
+
+    async fn list(&self) -> Result<Vec<Stored<T>>, StoreError> {
+        let rows = sqlx::query(self.sql.list.clone())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?;
+        rows.iter()
+            .filter_map(|row| match decode(row) {
+                Ok(Slot::Live(stored)) => Some(Ok(stored)),
+                Ok(Slot::Deleted(_)) => None,
+                Err(e) => Some(Err(e)),
+            })
+            .collect()
+    }
+
+    async fn insert(&self, record: &Stored<T>, after: Option<Version>) -> Result<bool, StoreError> {
+        let e = encode(record)?;
+        let query = match after {
+            None => sqlx::query(self.sql.insert_new.clone())
+                .bind(e.id)
+                .bind(e.version)
+                .bind(e.body)
+                .bind(e.stamps),
+            Some(after) => sqlx::query(self.sql.insert_after.clone())
+                .bind(e.id)
+                .bind(e.version)
+                .bind(e.body)
+                .bind(e.stamps)
+                .bind(db_version(after)?),
+        };
+        let done = query.execute(&self.pool).await.map_err(store_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn update(&self, record: &Stored<T>, expected: Version) -> Result<bool, StoreError> {
+        let e = encode(record)?;
+        let done = sqlx::query(self.sql.update.clone())
+            .bind(e.id)
+            .bind(e.version)
+            .bind(e.body)
+            .bind(e.stamps)
+            .bind(db_version(expected)?)
+            .execute(&self.pool)
+            .await
+            .map_err(store_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn delete(&self, id: &T::Id, expected: Version) -> Result<bool, StoreError> {
+        let done = sqlx::query(self.sql.delete.clone())
+            .bind(key(id)?)
+            .bind(db_version(expected)?)
+            .execute(&self.pool)
+            .await
+            .map_err(store_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn next_id(&self) -> Result<u64, StoreError> {
+        let value: i64 = sqlx::query_scalar(NEXT_ID)
+            .bind(&self.table)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(store_error)?;
+        u64::try_from(value).map_err(store_error)
+    }
+}

@@ -1,0 +1,9 @@
+#[derive(optimist::Versioned, serde::Serialize)]
+struct User {
+    id: u64,
+    version: u32,
+    #[versioned]
+    password: String,
+}
+
+fn main() {}

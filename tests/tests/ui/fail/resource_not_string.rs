@@ -1,0 +1,8 @@
+#[derive(optimist::Versioned, serde::Serialize)]
+#[versioned(resource = User)]
+struct User {
+    id: u64,
+    version: u32,
+}
+
+fn main() {}

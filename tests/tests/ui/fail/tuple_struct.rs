@@ -1,0 +1,4 @@
+#[derive(optimist::Versioned)]
+struct User(u64, u32);
+
+fn main() {}

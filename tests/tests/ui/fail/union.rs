@@ -1,0 +1,7 @@
+#[derive(optimist::Versioned)]
+union Bits {
+    id: u64,
+    version: u32,
+}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[derive(optimist::Versioned)]
+struct Marker;
+
+fn main() {}
