@@ -16,18 +16,33 @@ async fn compare_and_swap<S: Store<Note>>(store: &S) {
     assert_eq!(store.load(&1).await.unwrap(), None);
     let v1 = Stored::created(note(1, "first"), Version::FIRST).unwrap();
     assert!(store.insert(&v1, None).await.unwrap());
-    assert!(!store.insert(&v1, None).await.unwrap(), "an id is inserted once");
+    assert!(
+        !store.insert(&v1, None).await.unwrap(),
+        "an id is inserted once"
+    );
     assert_eq!(store.load(&1).await.unwrap(), Some(Slot::Live(v1.clone())));
 
     let mut edit = v1.value().clone();
     edit.body_text = "hello".into();
     let v2 = v1.successor(edit).unwrap();
-    assert!(!store.update(&v2, v(2)).await.unwrap(), "wrong expected version");
+    assert!(
+        !store.update(&v2, v(2)).await.unwrap(),
+        "wrong expected version"
+    );
     assert!(store.update(&v2, Version::FIRST).await.unwrap());
-    assert!(!store.update(&v2, Version::FIRST).await.unwrap(), "the swap happens once");
-    let Some(Slot::Live(loaded)) = store.load(&1).await.unwrap() else { panic!("live") };
+    assert!(
+        !store.update(&v2, Version::FIRST).await.unwrap(),
+        "the swap happens once"
+    );
+    let Some(Slot::Live(loaded)) = store.load(&1).await.unwrap() else {
+        panic!("live")
+    };
     assert_eq!(loaded, v2);
-    assert_eq!(loaded.stamps().get(0), Some(v(1)), "title unchanged since 1");
+    assert_eq!(
+        loaded.stamps().get(0),
+        Some(v(1)),
+        "title unchanged since 1"
+    );
     assert_eq!(loaded.stamps().get(1), Some(v(2)), "bodyText changed in 2");
 }
 
@@ -39,10 +54,19 @@ async fn delete_keeps_versions<S: Store<Note>>(store: &S) {
     assert!(!store.delete(&7, v(1)).await.unwrap(), "deleted once");
     assert_eq!(store.load(&7).await.unwrap(), Some(Slot::Deleted(v(1))));
     let again = Stored::created(note(7, "b"), v(2)).unwrap();
-    assert!(!store.insert(&again, None).await.unwrap(), "a tombstone is not a free id");
-    assert!(!store.insert(&again, Some(v(5))).await.unwrap(), "wrong tombstone version");
+    assert!(
+        !store.insert(&again, None).await.unwrap(),
+        "a tombstone is not a free id"
+    );
+    assert!(
+        !store.insert(&again, Some(v(5))).await.unwrap(),
+        "wrong tombstone version"
+    );
     assert!(store.insert(&again, Some(v(1))).await.unwrap());
-    assert!(!store.insert(&again, Some(v(1))).await.unwrap(), "re-created once");
+    assert!(
+        !store.insert(&again, Some(v(1))).await.unwrap(),
+        "re-created once"
+    );
     assert_eq!(store.load(&7).await.unwrap(), Some(Slot::Live(again)));
 }
 
@@ -52,7 +76,13 @@ async fn list_and_ids<S: Store<Note>>(store: &S) {
     }
     let deleted = optimist::create(store, note(40, "gone")).await.unwrap();
     assert!(store.delete(&40, deleted.version()).await.unwrap());
-    let ids: Vec<u64> = store.list().await.unwrap().iter().map(|s| s.value().id).collect();
+    let ids: Vec<u64> = store
+        .list()
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.value().id)
+        .collect();
     assert_eq!(ids, [30, 10, 20], "live resources in creation order");
     let a = store.next_id().await.unwrap();
     let b = store.next_id().await.unwrap();
@@ -65,16 +95,30 @@ async fn no_aba<S: Store<Note>>(store: &S) {
     let mut pre_headers = http::HeaderMap::new();
     pre_headers.insert(http::header::IF_MATCH, first.etag().to_header_value());
     let pre = Preconditions::from_headers(&pre_headers).unwrap();
-    optimist::delete(store, &5, &pre, &optimist::Policy::default()).await.unwrap();
+    optimist::delete(store, &5, &pre, &optimist::Policy::default())
+        .await
+        .unwrap();
     let second = optimist::create(store, note(5, "b")).await.unwrap();
     assert_eq!(second.version(), v(2));
     assert_ne!(first.etag(), second.etag());
-    let stale = optimist::read(store, &5, &pre, &http::Method::GET).await.unwrap_err();
-    assert_eq!(stale.status(), 412, "SPEC §2: the old ETag does not match the new resource");
+    let stale = optimist::read(store, &5, &pre, &http::Method::GET)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        stale.status(),
+        412,
+        "SPEC §2: the old ETag does not match the new resource"
+    );
     let policy = optimist::Policy::default();
     let write = optimist::Write::new(optimist::WriteKind::Put, &pre, &policy);
-    let err = optimist::write(store, &5, write, |_| Ok(note(5, "c"))).await.unwrap_err();
-    assert_eq!(err.status(), 412, "the old ETag must not match the new resource");
+    let err = optimist::write(store, &5, write, |_| Ok(note(5, "c")))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.status(),
+        412,
+        "the old ETag must not match the new resource"
+    );
 }
 
 /// Many writers race on one version: exactly one wins.
@@ -87,7 +131,10 @@ async fn one_winner<S: Store<Note> + 'static>(store: Arc<S>) {
             tokio::spawn(async move {
                 let mut edit = v1.value().clone();
                 edit.title = format!("writer {i}");
-                store.update(&v1.successor(edit).unwrap(), Version::FIRST).await.unwrap()
+                store
+                    .update(&v1.successor(edit).unwrap(), Version::FIRST)
+                    .await
+                    .unwrap()
             })
         })
         .collect();
@@ -96,7 +143,9 @@ async fn one_winner<S: Store<Note> + 'static>(store: Arc<S>) {
         wins += usize::from(t.await.unwrap());
     }
     assert_eq!(wins, 1);
-    let Some(Slot::Live(now)) = store.load(&9).await.unwrap() else { panic!() };
+    let Some(Slot::Live(now)) = store.load(&9).await.unwrap() else {
+        panic!()
+    };
     assert_eq!(now.version(), v(2));
 }
 
@@ -127,6 +176,12 @@ async fn postgres_store_meets_the_contract() {
 async fn sensitive_values_are_stored() {
     let store = common::sqlite_store().await;
     let created = optimist::create(&store, note(1, "t")).await.unwrap();
-    let Some(Slot::Live(loaded)) = store.load(created.value().id()).await.unwrap() else { panic!() };
-    assert_eq!(loaded.value().secret, "s3cret-marker", "the store keeps the value");
+    let Some(Slot::Live(loaded)) = store.load(created.value().id()).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        loaded.value().secret,
+        "s3cret-marker",
+        "the store keeps the value"
+    );
 }

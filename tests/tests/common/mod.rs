@@ -21,13 +21,23 @@ pub struct Note {
 }
 
 pub fn note(id: u64, title: &str) -> Note {
-    Note { id, version: 0, title: title.into(), body_text: String::new(), secret: "s3cret-marker".into() }
+    Note {
+        id,
+        version: 0,
+        title: title.into(),
+        body_text: String::new(),
+        secret: "s3cret-marker".into(),
+    }
 }
 
 /// A table name no other test uses, so tests can share one database.
 pub fn fresh_table() -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
-    format!("notes_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "notes_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 pub fn postgres_url() -> String {
@@ -44,5 +54,7 @@ pub async fn sqlite_store() -> SqlStore<Note> {
 }
 
 pub async fn postgres_store() -> SqlStore<Note> {
-    SqlStore::connect(&postgres_url(), &fresh_table()).await.unwrap()
+    SqlStore::connect(&postgres_url(), &fresh_table())
+        .await
+        .unwrap()
 }

@@ -1,0 +1,167 @@
+//! Property tests of SPEC §1 and §3 against a reference model: merge laws,
+//! exact conflict sets, stamps, versions, and secrets kept out of errors.
+
+use std::collections::BTreeMap;
+
+use optimist::{
+    Error, MemoryStore, Policy, Preconditions, ResourcePatch, Slot, Store, Version, Versioned,
+    Write, WriteKind,
+};
+use proptest::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+const SECRET: &str = "MARKER-7f3a-never-shown";
+
+/// Small value domains, so edits often collide and often repeat a value.
+#[derive(Versioned, Serialize, Deserialize, Clone, Debug, PartialEq)]
+struct Item {
+    id: u64,
+    version: u64,
+    a: u8,
+    b: u8,
+    c: u8,
+    d: u8,
+    #[versioned(sensitive)]
+    secret: String,
+}
+
+const FIELDS: [&str; 5] = ["a", "b", "c", "d", "secret"];
+
+fn value_of(item: &Item, field: usize) -> Value {
+    match field {
+        0 => json!(item.a),
+        1 => json!(item.b),
+        2 => json!(item.c),
+        3 => json!(item.d),
+        _ => json!(item.secret),
+    }
+}
+
+fn field_value(field: usize, v: u8) -> Value {
+    if field == 4 {
+        json!(format!("{SECRET}-{v}"))
+    } else {
+        json!(v)
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+}
+
+async fn patch(
+    store: &MemoryStore<Item>,
+    base: u64,
+    members: &BTreeMap<usize, u8>,
+    policy: &Policy,
+) -> Result<optimist::Written<Item>, Error> {
+    let mut doc = serde_json::Map::new();
+    for (field, v) in members {
+        doc.insert(FIELDS[*field].into(), field_value(*field, *v));
+    }
+    doc.insert("version".into(), json!(base));
+    let patch = ResourcePatch::<Item>::new(Value::Object(doc))?;
+    let pre = Preconditions::default();
+    let write = Write::new(WriteKind::Patch, &pre, policy).base(patch.base());
+    optimist::write(store, &1, write, |current| patch.apply(current.unwrap())).await
+}
+
+fn edits() -> impl Strategy<Value = Vec<BTreeMap<usize, u8>>> {
+    prop::collection::vec(prop::collection::btree_map(0..5usize, 0..3u8, 1..3), 0..6)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn stale_patches_merge_exactly_when_they_do_not_overlap(
+        history in edits(),
+        base_pick in any::<prop::sample::Index>(),
+        request in prop::collection::btree_map(0..5usize, 0..3u8, 1..4),
+    ) {
+        runtime().block_on(async {
+            let policy = Policy::default();
+            let store = MemoryStore::<Item>::new();
+            let initial = Item { id: 1, version: 0, a: 0, b: 0, c: 0, d: 0, secret: format!("{SECRET}-0") };
+            optimist::create(&store, initial).await.unwrap();
+            // The model: the value of each version, and each field's stamp.
+            let mut states = vec![store_value(&store).await];
+            let mut stamps = [1u64; 5];
+            for edit in &history {
+                let current = states.last().unwrap().clone();
+                let written = patch(&store, current.version, edit, &policy).await.unwrap();
+                let after = written.stored.value().clone();
+                if after.version != current.version {
+                    prop_assert_eq!(after.version, current.version + 1, "a write adds exactly one");
+                    for (f, stamp) in stamps.iter_mut().enumerate() {
+                        if value_of(&after, f) != value_of(&current, f) {
+                            *stamp = after.version;
+                        }
+                    }
+                    states.push(after);
+                }
+                let stored_stamps = written.stored.stamps();
+                for (f, stamp) in stamps.iter().enumerate() {
+                    prop_assert_eq!(stored_stamps.get(f), Version::new(*stamp));
+                }
+            }
+            let current = states.last().unwrap().clone();
+            let base = base_pick.index(states.len()) as u64 + 1;
+            let expected_conflicts: Vec<&str> = request
+                .iter()
+                .filter(|(f, v)| field_value(**f, **v) != value_of(&current, **f) && stamps[**f] > base)
+                .map(|(f, _)| FIELDS[*f])
+                .collect();
+            match patch(&store, base, &request, &policy).await {
+                Ok(written) => {
+                    prop_assert!(expected_conflicts.is_empty(), "merged over {expected_conflicts:?}");
+                    let merged = written.stored.value();
+                    for f in 0..5 {
+                        let expected = request.get(&f).map_or_else(|| value_of(&current, f), |v| field_value(f, *v));
+                        prop_assert_eq!(value_of(merged, f), expected, "field {}", FIELDS[f]);
+                    }
+                    let changed = (0..5).any(|f| value_of(merged, f) != value_of(&current, f));
+                    prop_assert_eq!(merged.version, current.version + u64::from(changed));
+                }
+                Err(Error::Conflict(conflict)) => {
+                    let reported: Vec<&str> = conflict.conflicts().iter().map(|c| c.field()).collect();
+                    prop_assert_eq!(&reported, &expected_conflicts, "exactly the overlapping fields");
+                    prop_assert_eq!(conflict.your_version().get(), base);
+                    prop_assert_eq!(conflict.current_version().get(), current.version);
+                    prop_assert_eq!(store_value(&store).await, current, "nothing written");
+                    let err = Error::Conflict(conflict);
+                    let body = String::from_utf8(err.problem_json(None)).unwrap();
+                    prop_assert!(!body.contains(SECRET), "secret in body: {body}");
+                    prop_assert!(!format!("{err:?}").contains(SECRET), "secret in Debug");
+                    prop_assert!(!err.to_string().contains(SECRET), "secret in Display");
+                }
+                Err(other) => prop_assert!(false, "unexpected {other}"),
+            }
+            Ok(())
+        })?;
+    }
+
+    #[test]
+    fn the_strict_policy_refuses_every_stale_patch(request in prop::collection::btree_map(0..4usize, 0..3u8, 1..3)) {
+        runtime().block_on(async {
+            let store = MemoryStore::<Item>::new();
+            optimist::create(&store, Item { id: 1, version: 0, a: 9, b: 9, c: 9, d: 9, secret: String::new() }).await.unwrap();
+            let merge = Policy::default();
+            patch(&store, 1, &BTreeMap::from([(3, 7)]), &merge).await.unwrap();
+            let strict = Policy::default().merge_patches(false);
+            let result = patch(&store, 1, &request, &strict).await;
+            prop_assert_eq!(result.unwrap_err().status(), 409);
+            Ok(())
+        })?;
+    }
+}
+
+async fn store_value(store: &MemoryStore<Item>) -> Item {
+    match store.load(&1).await.unwrap() {
+        Some(Slot::Live(s)) => s.into_value(),
+        other => panic!("{other:?}"),
+    }
+}
