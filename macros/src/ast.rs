@@ -3,8 +3,9 @@
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Data, DeriveInput, Fields, Generics, Ident, Type};
+use syn::{Data, DeriveInput, Fields, Generics, Ident, Token, Type};
 
 use crate::attr::{ContainerAttrs, Errors, FieldAttrs, serde_rename, serde_rename_all};
 use crate::case;
@@ -33,39 +34,7 @@ impl<'a> Resource<'a> {
     pub fn from_input(input: &'a DeriveInput) -> syn::Result<Self> {
         let mut errors = Errors::default();
         let attrs = ContainerAttrs::parse(&input.attrs, &mut errors);
-        let fields = match &input.data {
-            Data::Struct(data) => match &data.fields {
-                Fields::Named(named) => Some(&named.named),
-                Fields::Unnamed(unnamed) => {
-                    errors.push(syn::Error::new(
-                        unnamed.paren_token.span.join(),
-                        "`Versioned` needs named fields: write `struct Name { id: u64, version: u32, .. }`",
-                    ));
-                    None
-                }
-                Fields::Unit => {
-                    errors.push(syn::Error::new(
-                        input.ident.span(),
-                        "`Versioned` needs a struct with fields: add `{ id: u64, version: u32, .. }`",
-                    ));
-                    None
-                }
-            },
-            Data::Enum(data) => {
-                errors.push(syn::Error::new(
-                    data.enum_token.span,
-                    "`Versioned` can only be derived for a struct with named fields, not an enum: wrap the enum in a struct with `id` and `version` fields",
-                ));
-                None
-            }
-            Data::Union(data) => {
-                errors.push(syn::Error::new(
-                    data.union_token.span,
-                    "`Versioned` can only be derived for a struct with named fields, not a union",
-                ));
-                None
-            }
-        };
+        let fields = named_fields(input, &mut errors);
         let rename_all = serde_rename_all(&input.attrs);
         let parsed: Vec<_> = fields
             .into_iter()
@@ -167,6 +136,46 @@ fn claim<'a>(
         ));
     } else {
         *slot = Some(field);
+    }
+}
+
+/// The named fields; anything else is reported and gives `None`.
+fn named_fields<'a>(
+    input: &'a DeriveInput,
+    errors: &mut Errors,
+) -> Option<&'a Punctuated<syn::Field, Token![,]>> {
+    match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(named) => Some(&named.named),
+            Fields::Unnamed(unnamed) => {
+                errors.push(syn::Error::new(
+                    unnamed.paren_token.span.join(),
+                    "`Versioned` needs named fields: write `struct Name { id: u64, version: u32, .. }`",
+                ));
+                None
+            }
+            Fields::Unit => {
+                errors.push(syn::Error::new(
+                    input.ident.span(),
+                    "`Versioned` needs a struct with fields: add `{ id: u64, version: u32, .. }`",
+                ));
+                None
+            }
+        },
+        Data::Enum(data) => {
+            errors.push(syn::Error::new(
+                data.enum_token.span,
+                "`Versioned` can only be derived for a struct with named fields, not an enum: wrap the enum in a struct with `id` and `version` fields",
+            ));
+            None
+        }
+        Data::Union(data) => {
+            errors.push(syn::Error::new(
+                data.union_token.span,
+                "`Versioned` can only be derived for a struct with named fields, not a union",
+            ));
+            None
+        }
     }
 }
 

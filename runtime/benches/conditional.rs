@@ -76,7 +76,7 @@ fn preconditions(c: &mut Criterion) {
 fn etag(c: &mut Criterion) {
     let version = Version::new(123_456).unwrap();
     c.bench_function("etag to header value", |b| {
-        b.iter(|| ETag::from_version(black_box(version)).to_header_value())
+        b.iter(|| ETag::from_version(black_box(version)).to_header_value());
     });
 }
 
@@ -107,7 +107,7 @@ fn diff_merge(c: &mut Criterion) {
         });
     });
     group.bench_function("diff only", |b| {
-        b.iter(|| black_box(current.value().diff(black_box(&yours))))
+        b.iter(|| black_box(current.value().diff(black_box(&yours))));
     });
     group.finish();
 }
