@@ -119,15 +119,15 @@ proptest! {
                 Ok(written) => {
                     prop_assert!(expected_conflicts.is_empty(), "merged over {expected_conflicts:?}");
                     let merged = written.stored.value();
-                    for f in 0..5 {
+                    for (f, name) in FIELDS.iter().enumerate() {
                         let expected = request.get(&f).map_or_else(|| value_of(&current, f), |v| field_value(f, *v));
-                        prop_assert_eq!(value_of(merged, f), expected, "field {}", FIELDS[f]);
+                        prop_assert_eq!(value_of(merged, f), expected, "field {}", name);
                     }
                     let changed = (0..5).any(|f| value_of(merged, f) != value_of(&current, f));
                     prop_assert_eq!(merged.version, current.version + u64::from(changed));
                 }
                 Err(Error::Conflict(conflict)) => {
-                    let reported: Vec<&str> = conflict.conflicts().iter().map(|c| c.field()).collect();
+                    let reported: Vec<&str> = conflict.conflicts().iter().map(optimist::FieldConflict::field).collect();
                     prop_assert_eq!(&reported, &expected_conflicts, "exactly the overlapping fields");
                     prop_assert_eq!(conflict.your_version().get(), base);
                     prop_assert_eq!(conflict.current_version().get(), current.version);
