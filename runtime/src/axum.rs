@@ -81,23 +81,16 @@ fn has_media_type(headers: &HeaderMap, expected: &str) -> bool {
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case(expected))
 }
 
-/// The body, or 413 where it exceeds axum's body limit.
+/// The body, or 413 where it exceeds the body limit (axum's
+/// `DefaultBodyLimit`).
 async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Error> {
     Bytes::from_request(req, state).await.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Error::PayloadTooLarge {
-                limit: axum_body_limit(),
-            }
+            Error::PayloadTooLarge
         } else {
             Error::BadRequest(rejection.body_text())
         }
     })
-}
-
-/// axum's default body limit, which services may lower with
-/// `DefaultBodyLimit`; the problem names the default.
-const fn axum_body_limit() -> usize {
-    2 * 1024 * 1024
 }
 
 /// Parses JSON: a syntax error is 400, the wrong shape or types 422.

@@ -104,10 +104,11 @@ pub enum Error {
     /// 415: content that is not of the required media type.
     UnsupportedMediaType(String),
     /// 413: content larger than the service accepts.
-    PayloadTooLarge {
-        /// The limit, in bytes.
-        limit: usize,
-    },
+    PayloadTooLarge,
+    /// 404: no route matches the path.
+    NoRoute,
+    /// 405: the route exists but not for this method.
+    MethodNotAllowed,
     /// 503: the store is unavailable.
     Unavailable(StoreError),
 }
@@ -153,14 +154,15 @@ impl Error {
             Error::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Error::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Error::NotModified(_) => StatusCode::NOT_MODIFIED,
-            Error::NotFound { .. } => StatusCode::NOT_FOUND,
+            Error::NotFound { .. } | Error::NoRoute => StatusCode::NOT_FOUND,
             Error::Header(e) if e.reason() == TagError::TooLarge => {
                 StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
             }
             Error::Header(_) | Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Error::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -221,7 +223,9 @@ impl Error {
             Error::UnsupportedMediaType(_) => {
                 problem!("unsupported-media-type", "Unsupported media type")
             }
-            Error::PayloadTooLarge { .. } => problem!("payload-too-large", "Payload too large"),
+            Error::PayloadTooLarge => problem!("payload-too-large", "Payload too large"),
+            Error::NoRoute => problem!("no-route", "Not found"),
+            Error::MethodNotAllowed => problem!("method-not-allowed", "Method not allowed"),
             Error::Unavailable(_) => problem!("unavailable", "Service unavailable"),
         }
     }
@@ -253,7 +257,9 @@ impl fmt::Display for Error {
             Error::NotFound { resource, display_id } => write!(f, "{resource} {display_id} does not exist"),
             Error::Header(e) => fmt::Display::fmt(e, f),
             Error::BadRequest(d) | Error::Unprocessable(d) | Error::UnsupportedMediaType(d) => f.write_str(d),
-            Error::PayloadTooLarge { limit } => write!(f, "the content is larger than {limit} bytes"),
+            Error::PayloadTooLarge => f.write_str("the content is larger than this service accepts"),
+            Error::NoRoute => f.write_str("no resource lives at this path"),
+            Error::MethodNotAllowed => f.write_str("this resource does not support the method"),
             Error::Unavailable(_) => f.write_str("the store is unavailable; retry later"),
         }
     }

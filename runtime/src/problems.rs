@@ -51,5 +51,11 @@
 //! ## payload-too-large
 //! Status 413. A body larger than the service accepts.
 //!
+//! ## no-route
+//! Status 404. No route matches the path.
+//!
+//! ## method-not-allowed
+//! Status 405. The route does not support the method.
+//!
 //! ## unavailable
 //! Status 503 with `Retry-After`. The store did not answer; nothing was written.
