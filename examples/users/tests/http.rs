@@ -216,6 +216,10 @@ async fn body_version_writes(api: &Api) {
         "{}",
         secret.text
     );
+}
+
+/// Body versions: the current one applies; others are refused.
+async fn body_versions(api: &Api) {
     // Current version in the body: applied.
     let current = api
         .json(
@@ -352,6 +356,7 @@ async fn surface(backend: Backend) {
     reads(&api).await;
     if_match_writes(&api).await;
     body_version_writes(&api).await;
+    body_versions(&api).await;
     creates_and_deletes(&api).await;
     openapi(&api).await;
 }
