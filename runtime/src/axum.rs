@@ -56,7 +56,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Preconditions {
 /// ```
 /// # use optimist::axum::Path;
 /// async fn handler(Path(id): Path<u64>) -> String { id.to_string() }
-/// # let _ = axum::routing::get(handler);
+/// # let _: axum::routing::MethodRouter = axum::routing::get(handler);
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Path<T>(pub T);
@@ -109,7 +109,7 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
 /// #[derive(serde::Deserialize)]
 /// struct NewNote { text: String }
 /// async fn handler(Json(note): Json<NewNote>) -> String { note.text }
-/// # let _ = axum::routing::post(handler);
+/// # let _: axum::routing::MethodRouter = axum::routing::post(handler);
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Json<T>(pub T);
@@ -137,7 +137,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
 /// async fn handler(MergePatch(patch): MergePatch<Note>) -> String {
 ///     format!("{:?}", patch.base())
 /// }
-/// # let _ = axum::routing::patch(handler);
+/// # let _: axum::routing::MethodRouter = axum::routing::patch(handler);
 /// ```
 #[derive(Debug, Clone)]
 pub struct MergePatch<T>(pub ResourcePatch<T>);
