@@ -2,8 +2,8 @@
 //!
 //! Use it through the `optimist` crate (`use optimist::Versioned;`), which
 //! re-exports it next to the trait it implements. The macro is a pipeline:
-//! [`ast`] reads the struct and its attributes and checks them, collecting
-//! every mistake; [`expand`] writes the `impl`.
+//! `ast` reads the struct and its attributes and checks them, collecting
+//! every mistake; `expand` writes the `impl`.
 
 mod ast;
 mod attr;

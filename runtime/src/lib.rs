@@ -51,7 +51,7 @@
 //! parsed from headers and evaluated per RFC 9110 §13.2.2; the
 //! [`Versioned`] trait and its derive; [`Stored`] resources with field
 //! [`Stamps`] in a [`Store`]; the rules of reads and writes in [`read`],
-//! [`create`], [`write`] and [`delete`]; and one [`Error`] type that renders
+//! [`create`], [`write`](fn@write) and [`delete`]; and one [`Error`] type that renders
 //! RFC 9457 problem responses. See [`problems`] for every problem type.
 
 #![forbid(unsafe_code)]
