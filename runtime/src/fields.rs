@@ -1,6 +1,7 @@
 //! Field metadata, sets of fields and per-field stamps (SPEC §1).
 
 use core::fmt;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -149,14 +150,17 @@ impl fmt::Debug for FieldSet {
 /// assert_eq!(stamps.get(1), Some(v2));
 /// # Ok::<(), optimist::VersionOverflow>(())
 /// ```
+///
+/// Reads clone stamps with every resource they load and writes replace
+/// them whole, so they are shared: a clone allocates nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stamps(Vec<Version>);
+pub struct Stamps(Arc<[Version]>);
 
 impl Stamps {
     /// Stamps for `fields` fields, all at `version` (a new resource).
     #[must_use]
     pub fn new(fields: usize, version: Version) -> Stamps {
-        Stamps(vec![version; fields])
+        Stamps(core::iter::repeat_n(version, fields).collect())
     }
 
     /// The stamp of field `index`.
@@ -167,11 +171,16 @@ impl Stamps {
 
     /// Marks `changed` as written at `version`. Stamps never decrease.
     pub fn advance(&mut self, changed: &FieldSet, version: Version) {
+        if changed.is_empty() {
+            return;
+        }
+        let mut stamps = self.0.to_vec();
         for i in changed.iter() {
-            if let Some(stamp) = self.0.get_mut(i) {
+            if let Some(stamp) = stamps.get_mut(i) {
                 *stamp = (*stamp).max(version);
             }
         }
+        self.0 = stamps.into();
     }
 
     /// The stamps as a JSON object keyed by wire name, for storage.
@@ -187,7 +196,7 @@ impl Stamps {
     pub fn to_json<T: Versioned>(&self) -> Value {
         let map: Map<String, Value> = T::FIELDS
             .iter()
-            .zip(&self.0)
+            .zip(self.0.iter())
             .map(|(field, stamp)| (field.name.to_owned(), Value::from(stamp.get())))
             .collect();
         Value::Object(map)
