@@ -1,42 +1,37 @@
 #![allow(missing_docs)] // criterion_main! generates an undocumented `main`
-//! Benchmarks of the conditional-request path: precondition parse +
-//! evaluate, ETag formatting, and diff + merge of a 16-field resource.
+//! Benchmarks of the conditional-request path, each beside a baseline in
+//! the same run (so figures compare as ratios on a noisy machine):
+//! precondition parse + evaluate, ETag formatting, diff + merge for 4, 16
+//! and 70 fields with and without conflicts, and a 304 answered from the
+//! version against one answered by serialising and hashing the body.
 //! `cargo bench -p optimist --bench conditional`
 
+mod support;
+
+use std::future::Future;
 use std::hint::black_box;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use http::header::{IF_MATCH, IF_NONE_MATCH};
-use http::{HeaderMap, HeaderValue, Method};
-use optimist::{ETag, Preconditions, Stamps, Stored, Version, Versioned};
-
-/// A 16-field resource of the usual mix of strings and numbers.
-#[derive(Versioned, serde::Serialize, Clone, Default)]
-struct Wide {
-    id: u64,
-    version: u64,
-    f0: String,
-    f1: String,
-    f2: String,
-    f3: String,
-    f4: u64,
-    f5: u64,
-    f6: u64,
-    f7: u64,
-    f8: bool,
-    f9: bool,
-    f10: String,
-    f11: String,
-    f12: i32,
-    f13: i32,
-    f14: Option<String>,
-    f15: Option<String>,
-}
+use http::header::{ETAG, IF_MATCH, IF_NONE_MATCH};
+use http::{HeaderMap, HeaderValue, Method, Response, StatusCode};
+use optimist::{Conflict, ETag, MemoryStore, Preconditions, Stored, Version, Versioned};
+use serde::Serialize;
+use support::{Document, Medium, Narrow, Wide};
 
 fn headers(name: http::HeaderName, value: &str) -> HeaderMap {
     let mut map = HeaderMap::new();
     map.insert(name, HeaderValue::from_str(value).unwrap());
     map
+}
+
+/// Polls a future that completes without waiting (the memory store's).
+fn ready<T>(future: impl Future<Output = T>) -> T {
+    match pin!(future).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(value) => value,
+        Poll::Pending => unreachable!("the memory store never waits"),
+    }
 }
 
 fn preconditions(c: &mut Criterion) {
@@ -82,32 +77,34 @@ fn preconditions(c: &mut Criterion) {
 
 fn etag(c: &mut Criterion) {
     let version = Version::new(123_456).unwrap();
-    c.bench_function("etag to header value", |b| {
+    let mut group = c.benchmark_group("etag formatting");
+    group.bench_function("version etag to header value", |b| {
         b.iter(|| ETag::from_version(black_box(version)).to_header_value());
     });
+    group.bench_function("baseline: HeaderValue::from_static", |b| {
+        b.iter(|| HeaderValue::from_static(black_box("\"v123456\"")));
+    });
+    group.finish();
 }
 
-fn diff_merge(c: &mut Criterion) {
-    let base = Wide {
-        f0: "alpha".into(),
-        f10: "kappa".into(),
-        ..Wide::default()
-    };
-    let current = Stored::new(
-        Wide {
-            version: 5,
-            ..base.clone()
-        },
-        Stamps::new(16, Version::FIRST),
-    )
-    .unwrap();
+/// Diff + merge of `yours` into `current`, and diff + conflict body when
+/// every changed field changed since the client's version.
+fn diff_merge_of<T: Versioned + Serialize + Clone>(
+    c: &mut Criterion,
+    name: &str,
+    base: T,
+    edit: impl Fn(&mut T),
+) where
+    T::Id: Serialize + std::fmt::Display,
+{
+    let v5 = Version::new(5).unwrap();
+    let current = Stored::created(base, v5).unwrap();
     let mut yours = current.value().clone();
-    yours.f3 = "changed".into();
-    yours.f7 = 9;
-    let mut group = c.benchmark_group("diff + merge, 16 fields");
+    edit(&mut yours);
+    let mut group = c.benchmark_group(format!("diff + merge, {name}"));
     // Cloning the inputs and dropping the result are not measured: a
     // service has both values already and keeps the result.
-    group.bench_function("no conflict", |b| {
+    group.bench_function("no conflict: diff + merge", |b| {
         b.iter_batched(
             || (current.value().clone(), yours.clone()),
             |(mut merged, theirs)| {
@@ -118,35 +115,119 @@ fn diff_merge(c: &mut Criterion) {
             BatchSize::SmallInput,
         );
     });
-    group.bench_function("diff only", |b| {
-        b.iter(|| black_box(current.value().diff(black_box(&yours))));
-    });
-    // The floor: the same 16 comparisons written by hand.
-    group.bench_function("baseline: 16 comparisons by hand", |b| {
+    group.bench_function("conflict: diff + 409 body", |b| {
         b.iter(|| {
-            let (a, y) = (current.value(), black_box(&yours));
-            black_box([
-                a.f0 != y.f0,
-                a.f1 != y.f1,
-                a.f2 != y.f2,
-                a.f3 != y.f3,
-                a.f4 != y.f4,
-                a.f5 != y.f5,
-                a.f6 != y.f6,
-                a.f7 != y.f7,
-                a.f8 != y.f8,
-                a.f9 != y.f9,
-                a.f10 != y.f10,
-                a.f11 != y.f11,
-                a.f12 != y.f12,
-                a.f13 != y.f13,
-                a.f14 != y.f14,
-                a.f15 != y.f15,
-            ])
+            let changed = current.value().diff(black_box(&yours));
+            black_box(Conflict::new(&current, &yours, Version::FIRST, &changed).unwrap())
         });
     });
     group.finish();
 }
 
-criterion_group!(benches, preconditions, etag, diff_merge);
+fn diff_merge(c: &mut Criterion) {
+    diff_merge_of(
+        c,
+        "4 fields",
+        Narrow {
+            name: "Ann".into(),
+            email: "ann@x.org".into(),
+            ..Narrow::default()
+        },
+        |n| {
+            n.email = "ann@y.org".into();
+        },
+    );
+    let medium = Medium {
+        f0: "alpha".into(),
+        f10: "kappa".into(),
+        ..Medium::default()
+    };
+    diff_merge_of(c, "16 fields", medium.clone(), |m| {
+        m.f3 = "changed".into();
+        m.f7 = 9;
+    });
+    diff_merge_of(c, "70 fields", Wide::default(), |w| {
+        w.f3 = 1;
+        w.f69 = 2;
+    });
+    let mut yours = medium.clone();
+    yours.f3 = "changed".into();
+    c.bench_function(
+        "diff + merge, 16 fields/baseline: 16 comparisons by hand",
+        |b| {
+            b.iter(|| {
+                let (a, y) = (black_box(&medium), black_box(&yours));
+                black_box([
+                    a.f0 != y.f0,
+                    a.f1 != y.f1,
+                    a.f2 != y.f2,
+                    a.f3 != y.f3,
+                    a.f4 != y.f4,
+                    a.f5 != y.f5,
+                    a.f6 != y.f6,
+                    a.f7 != y.f7,
+                    a.f8 != y.f8,
+                    a.f9 != y.f9,
+                    a.f10 != y.f10,
+                    a.f11 != y.f11,
+                    a.f12 != y.f12,
+                    a.f13 != y.f13,
+                    a.f14 != y.f14,
+                    a.f15 != y.f15,
+                ])
+            });
+        },
+    );
+}
+
+/// A 304 from a body hash, as ETag middleware does it: serialise, hash
+/// (xxh3), format, compare, answer.
+fn body_hash_304(doc: &Document, if_none_match: &HeaderValue) -> Option<Response<Vec<u8>>> {
+    let body = serde_json::to_vec(doc).unwrap();
+    let tag = format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(&body));
+    (if_none_match.as_bytes() == tag.as_bytes()).then(|| {
+        Response::builder()
+            .status(StatusCode::NOT_MODIFIED)
+            .header(ETAG, tag)
+            .body(Vec::new())
+            .unwrap()
+    })
+}
+
+fn not_modified(c: &mut Criterion) {
+    let mut group = c.benchmark_group("304");
+    for (label, size) in [("1 KB", 1024), ("100 KB", 100 * 1024)] {
+        let store = MemoryStore::<Document>::new();
+        let doc = ready(optimist::create(&store, Document::of_size(size))).unwrap();
+        let by_version =
+            Preconditions::from_headers(&headers(IF_NONE_MATCH, &doc.etag().to_string())).unwrap();
+        group.bench_function(format!("{label}: version etag"), |b| {
+            b.iter(|| {
+                let err = ready(optimist::read(
+                    &store,
+                    &1,
+                    black_box(&by_version),
+                    &Method::GET,
+                ))
+                .unwrap_err();
+                black_box(err.to_response::<Vec<u8>>())
+            });
+        });
+        let body = serde_json::to_vec(doc.value()).unwrap();
+        let hash_tag =
+            HeaderValue::from_str(&format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(&body)))
+                .unwrap();
+        let no_precondition = Preconditions::default();
+        group.bench_function(format!("{label}: body-hash etag"), |b| {
+            b.iter(|| {
+                let loaded =
+                    ready(optimist::read(&store, &1, &no_precondition, &Method::GET)).unwrap();
+                black_box(body_hash_304(loaded.value(), black_box(&hash_tag)).unwrap())
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, preconditions, etag, diff_merge, not_modified);
 criterion_main!(benches);

@@ -135,7 +135,40 @@ pub const MAX_TAGS: usize = 32;
 /// The largest size, in bytes, of all lines of one precondition header.
 pub const MAX_HEADER_BYTES: usize = 2048;
 
-/// Iterates over a validated `#entity-tag` list.
+/// Checks a whole field line, counting its tags into `count` and
+/// handing each to `each`: one pass over the bytes.
+pub(crate) fn for_each_tag<'a>(
+    input: &'a [u8],
+    count: &mut usize,
+    mut each: impl FnMut(EntityTag<'a>),
+) -> Result<(), TagError> {
+    let mut rest = skip_ows_and_commas(input);
+    let mut seen_any = false;
+    while !rest.is_empty() {
+        let (tag, after) = EntityTag::parse_prefix(rest).ok_or(TagError::Malformed)?;
+        *count += 1;
+        if *count > MAX_TAGS {
+            return Err(TagError::TooLarge);
+        }
+        seen_any = true;
+        each(tag);
+        let trimmed = after.trim_ascii_start();
+        // Tags are separated by commas; `"a""b"` is not a list.
+        if !trimmed.is_empty() && trimmed[0] != b',' {
+            return Err(TagError::Malformed);
+        }
+        rest = skip_ows_and_commas(trimmed);
+    }
+    if seen_any {
+        Ok(())
+    } else {
+        Err(TagError::Malformed)
+    }
+}
+
+/// Iterates over a checked `#entity-tag` list (tests only: parsing
+/// goes through [`for_each_tag`] in one pass).
+#[cfg(test)]
 pub(crate) struct TagList<'a> {
     rest: &'a [u8],
 }
@@ -147,38 +180,20 @@ fn skip_ows_and_commas(mut s: &[u8]) -> &[u8] {
     s
 }
 
+#[cfg(test)]
 impl<'a> TagList<'a> {
     /// Checks a whole field line; counts its tags into `count`.
     pub(crate) fn validate(input: &'a [u8], count: &mut usize) -> Result<(), TagError> {
-        let mut rest = skip_ows_and_commas(input);
-        let mut seen_any = false;
-        while !rest.is_empty() {
-            let (_, after) = EntityTag::parse_prefix(rest).ok_or(TagError::Malformed)?;
-            *count += 1;
-            if *count > MAX_TAGS {
-                return Err(TagError::TooLarge);
-            }
-            seen_any = true;
-            let trimmed = after.trim_ascii_start();
-            // Tags are separated by commas; `"a""b"` is not a list.
-            if !trimmed.is_empty() && trimmed[0] != b',' {
-                return Err(TagError::Malformed);
-            }
-            rest = skip_ows_and_commas(trimmed);
-        }
-        if seen_any {
-            Ok(())
-        } else {
-            Err(TagError::Malformed)
-        }
+        for_each_tag(input, count, |_| {})
     }
 
-    /// A list already accepted by [`TagList::validate`].
+    /// A list already accepted by [`for_each_tag`].
     pub(crate) fn new(input: &'a [u8]) -> Self {
         TagList { rest: input }
     }
 }
 
+#[cfg(test)]
 impl<'a> Iterator for TagList<'a> {
     type Item = EntityTag<'a>;
 
@@ -249,6 +264,34 @@ impl ETag {
         let mut buf = [0; ETAG_CAPACITY];
         HeaderValue::from_bytes(self.encode(&mut buf))
             .unwrap_or_else(|_| unreachable!("quotes, 'v' and digits are valid header bytes"))
+    }
+
+    /// The version a tag names, if it is one optimist issues (`"v7"` or
+    /// `W/"v7"`); `None` for any other tag.
+    ///
+    /// ```
+    /// use optimist::{ETag, EntityTag};
+    /// let tag = EntityTag::parse(br#"W/"v7""#)?;
+    /// assert_eq!(ETag::version_named(&tag).map(|v| v.get()), Some(7));
+    /// assert_eq!(ETag::version_named(&EntityTag::parse(br#""v07""#)?), None);
+    /// assert_eq!(ETag::version_named(&EntityTag::parse(br#""abc""#)?), None);
+    /// # Ok::<(), optimist::TagError>(())
+    /// ```
+    #[must_use]
+    pub fn version_named(tag: &EntityTag<'_>) -> Option<Version> {
+        let digits = tag.opaque.strip_prefix(b"v")?;
+        // Exactly the form `encode` writes: digits, no leading zero.
+        if digits.first().is_none_or(|d| *d == b'0') {
+            return None;
+        }
+        let mut n: u64 = 0;
+        for d in digits {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+        }
+        Version::new(n)
     }
 
     /// Whether `tag` names this state under strong comparison.

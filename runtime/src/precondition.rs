@@ -4,16 +4,17 @@
 use core::fmt;
 
 use http::header::{IF_MATCH, IF_NONE_MATCH};
-use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use http::{HeaderMap, HeaderName, Method};
 
-use crate::etag::{MAX_HEADER_BYTES, TagList};
-use crate::{ETag, EntityTag, TagError, Version};
+use crate::etag::{MAX_HEADER_BYTES, for_each_tag};
+use crate::{ETag, TagError, Version};
 
 /// The preconditions of one request, parsed and validated once.
 ///
-/// Parsing keeps the header values (a reference count, no copy) and never
-/// allocates for the usual single header line; a malformed header is an
-/// error, never ignored (ignoring it could allow a lost update).
+/// Each listed tag is parsed once into the version it names, kept inline
+/// for up to 4 tags, so parsing and evaluating do not allocate; a
+/// malformed header is an error, never ignored (ignoring it could allow a
+/// lost update).
 ///
 /// ```
 /// use http::{HeaderMap, Method, header::IF_MATCH};
@@ -32,36 +33,79 @@ pub struct Preconditions {
     if_none_match: Option<Condition>,
 }
 
-/// One precondition header: `*` or a list of entity tags.
+/// A listed tag, reduced to what evaluation needs and packed in a word:
+/// the version it names in the low 63 bits (0 for a tag optimist never
+/// issues, which then matches nothing) and the weak flag in the top bit.
+/// Parsed once; evaluation compares integers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Named(u64);
+
+const WEAK: u64 = 1 << 63;
+
+impl Named {
+    fn new(tag: &crate::EntityTag<'_>) -> Named {
+        // A version past 2^63 - 1 (never reached by counting writes) is
+        // treated as foreign: it then never matches, the safe side.
+        let version = ETag::version_named(tag).map_or(0, Version::get);
+        let version = if version & WEAK == 0 { version } else { 0 };
+        Named(version | if tag.is_weak() { WEAK } else { 0 })
+    }
+
+    fn weak(self) -> bool {
+        self.0 & WEAK != 0
+    }
+
+    fn version(self) -> u64 {
+        self.0 & !WEAK
+    }
+}
+
+/// Tags kept inline before spilling to the heap: lists are short.
+const INLINE: usize = 4;
+
+/// One precondition header: `*` or the tags it lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Condition {
     Any,
-    /// Validated field lines; almost always exactly one.
-    Tags(HeaderValue, Vec<HeaderValue>),
+    Tags {
+        inline: [Named; INLINE],
+        len: usize,
+        spill: Vec<Named>,
+    },
 }
 
 impl Condition {
-    fn tags(&self) -> impl Iterator<Item = EntityTag<'_>> {
-        let (first, more): (Option<&HeaderValue>, &[HeaderValue]) = match self {
-            Condition::Any => (None, &[]),
-            Condition::Tags(first, more) => (Some(first), more),
-        };
-        first
-            .into_iter()
-            .chain(more)
-            .flat_map(|line| TagList::new(line.as_bytes()))
+    fn tags(&self) -> &[Named] {
+        match self {
+            Condition::Any => &[],
+            Condition::Tags { inline, len, .. } => &inline[..*len],
+        }
+    }
+
+    fn spilled(&self) -> &[Named] {
+        match self {
+            Condition::Any => &[],
+            Condition::Tags { spill, .. } => spill,
+        }
+    }
+
+    fn any(&self, matches: impl Fn(Named) -> bool) -> bool {
+        self.tags()
+            .iter()
+            .chain(self.spilled())
+            .any(|t| matches(*t))
     }
 
     /// RFC 9110 §13.1.1: `*` or any listed tag, by strong comparison.
-    fn matches_strong(&self, current: Option<ETag>) -> bool {
+    fn matches_strong(&self, current: Option<Version>) -> bool {
         let Some(current) = current else { return false };
-        matches!(self, Condition::Any) || self.tags().any(|t| current.strong_matches(&t))
+        matches!(self, Condition::Any) || self.any(|t| !t.weak() && t.version() == current.get())
     }
 
     /// RFC 9110 §13.1.2: `*` or any listed tag, by weak comparison.
-    fn matches_weak(&self, current: Option<ETag>) -> bool {
+    fn matches_weak(&self, current: Option<Version>) -> bool {
         let Some(current) = current else { return false };
-        matches!(self, Condition::Any) || self.tags().any(|t| current.weak_matches(&t))
+        matches!(self, Condition::Any) || self.any(|t| t.version() == current.get())
     }
 }
 
@@ -156,22 +200,29 @@ fn parse_condition(
             Some(_) => Err(error(TagError::Malformed)),
         };
     }
-    let mut bytes = 0;
-    let mut count = 0;
-    let mut check = |line: &HeaderValue| {
+    let (mut bytes, mut count) = (0, 0);
+    let (mut inline, mut len, mut spill) = ([Named::default(); INLINE], 0, Vec::new());
+    for line in core::iter::once(first).chain(lines) {
         bytes += line.len();
         if bytes > MAX_HEADER_BYTES {
             return Err(error(TagError::TooLarge));
         }
-        TagList::validate(line.as_bytes(), &mut count).map_err(error)
-    };
-    check(first)?;
-    let mut more = Vec::new();
-    for line in lines {
-        check(line)?;
-        more.push(line.clone());
+        for_each_tag(line.as_bytes(), &mut count, |tag| {
+            let named = Named::new(&tag);
+            if len < INLINE {
+                inline[len] = named;
+                len += 1;
+            } else {
+                // At most MAX_TAGS in all: one allocation, never a regrowth.
+                if spill.capacity() == 0 {
+                    spill.reserve_exact(crate::etag::MAX_TAGS - INLINE);
+                }
+                spill.push(named);
+            }
+        })
+        .map_err(error)?;
     }
-    Ok(Some(Condition::Tags(first.clone(), more)))
+    Ok(Some(Condition::Tags { inline, len, spill }))
 }
 
 static IF_MATCH_NAME: HeaderName = IF_MATCH;
@@ -238,7 +289,6 @@ impl Preconditions {
     /// ```
     #[must_use]
     pub fn evaluate(&self, method: &Method, current: Option<Version>) -> Evaluation {
-        let current = current.map(ETag::from_version);
         // Step 1: If-Match, strong comparison.
         if let Some(condition) = &self.if_match
             && !condition.matches_strong(current)

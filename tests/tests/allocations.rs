@@ -53,7 +53,11 @@ fn main() {
             headers(IF_MATCH, "\"v42\""),
             Method::PUT,
         ),
-        ("If-Match, ten tags", headers(IF_MATCH, ten), Method::PUT),
+        (
+            "If-Match, four tags",
+            headers(IF_MATCH, "\"v1\", \"v2\", W/\"v3\", \"v42\""),
+            Method::PUT,
+        ),
         ("If-Match: *", headers(IF_MATCH, "*"), Method::DELETE),
         (
             "If-None-Match, weak",
@@ -70,6 +74,17 @@ fn main() {
         println!("parse + evaluate, {name}: {n} allocations");
         failures += usize::from(n != 0);
     }
+
+    // Longer lists spill to the heap once.
+    let long = headers(IF_MATCH, ten);
+    let n = blocks(|| {
+        let pre = Preconditions::from_headers(&long).unwrap();
+        std::hint::black_box(pre.evaluate(&Method::PUT, current));
+    });
+    println!(
+        "parse + evaluate, If-Match, ten tags: {n} allocations (lists of more than 4 tags spill)"
+    );
+    failures += usize::from(n > 1);
 
     let store = MemoryStore::<Counter>::new();
     ready(optimist::create(
@@ -118,7 +133,7 @@ fn main() {
             .evaluate(&Method::GET, Version::new(1)),
         Evaluation::NotModified
     );
-    let total = cases.len() + 2;
+    let total = cases.len() + 3;
     println!(
         "allocations: {} passed, {failures} failed",
         total - failures

@@ -3,6 +3,7 @@
 //! Run it with `cargo run -p optimist-example-users --bin users`; see the
 //! README for curl lines to try.
 
+pub mod baseline;
 pub mod model;
 pub mod openapi;
 pub mod routes;

@@ -2,11 +2,12 @@
 //! row citing the clause of RFC 9110 that decides it.
 
 use http::header::{IF_MATCH, IF_NONE_MATCH};
-use http::{HeaderMap, Method};
+use http::{HeaderMap, HeaderValue, Method};
 use proptest::prelude::*;
 
 use super::*;
 use crate::TagError;
+use crate::etag::TagList;
 
 const CURRENT: u64 = 5;
 
@@ -109,6 +110,49 @@ fn several_field_lines_form_one_list() {
         p.evaluate(&Method::PUT, Version::new(5)),
         Evaluation::Proceed
     );
+}
+
+#[test]
+fn long_lists_and_foreign_tags() {
+    // Twelve tags spill past the inline ones; only the last names v5.
+    let list: Vec<String> = (1..=12)
+        .map(|i| {
+            if i == 12 {
+                "\"v5\"".into()
+            } else {
+                format!("\"x{i}\"")
+            }
+        })
+        .collect();
+    assert_eq!(
+        pre(Some(&list.join(", ")), None).evaluate(&Method::PUT, Version::new(5)),
+        Evaluation::Proceed
+    );
+    assert_eq!(
+        pre(Some(&list[..11].join(", ")), None).evaluate(&Method::PUT, Version::new(5)),
+        Evaluation::IfMatchFailed
+    );
+    // Tags optimist never issues match nothing, whatever they resemble.
+    for foreign in [
+        r#""v05""#,
+        r#""5""#,
+        r#""V5""#,
+        r#""v5 ""#.trim(),
+        r#""v+5""#,
+        r#""v18446744073709551616""#,
+    ] {
+        if let Ok(value) = HeaderValue::from_str(foreign) {
+            let mut headers = HeaderMap::new();
+            headers.insert(IF_MATCH, value);
+            if let Ok(p) = Preconditions::from_headers(&headers) {
+                assert_eq!(
+                    p.evaluate(&Method::PUT, Version::new(5)),
+                    Evaluation::IfMatchFailed,
+                    "{foreign}"
+                );
+            }
+        }
+    }
 }
 
 #[test]

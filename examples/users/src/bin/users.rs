@@ -15,6 +15,9 @@ struct Args {
     /// run) or `postgres://…` to share one database between processes.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DB)]
     db: String,
+    /// Serve the benchmark baseline instead: no preconditions, no ETags.
+    #[arg(long, hide = true)]
+    baseline: bool,
 }
 
 #[tokio::main]
@@ -28,6 +31,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let app = App::connect(&args.db).await?;
     let listener = TcpListener::bind(("127.0.0.1", args.port)).await?;
+    // `--baseline`: the same store and JSON without optimist, for the
+    // HTTP load benchmark (examples/users/bench/http-load.sh).
+    if args.baseline {
+        println!("listening on http://{}", listener.local_addr()?);
+        axum::serve(
+            listener,
+            optimist_example_users::baseline::router(app.store),
+        )
+        .await?;
+        return Ok(());
+    }
     // Tests and scripts read this line to find the port.
     println!("listening on http://{}", listener.local_addr()?);
     tracing::info!(db = %redact(&args.db), "serving");

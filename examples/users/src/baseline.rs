@@ -1,0 +1,77 @@
+//! The baseline for the HTTP load benchmark: the same routes, store and
+//! JSON as the users service, without optimist's conditional logic — no
+//! preconditions, no ETags, no stamps compared, last write wins.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use optimist::store::SqlStore;
+use optimist::{Slot, Store, Stored};
+
+use crate::model::{NewUser, PutUser, User, UserView};
+
+type Users = SqlStore<User>;
+
+fn unavailable(_: impl std::fmt::Display) -> StatusCode {
+    StatusCode::SERVICE_UNAVAILABLE
+}
+
+async fn get_user(
+    State(store): State<Users>,
+    Path(id): Path<u64>,
+) -> Result<Json<UserView>, StatusCode> {
+    match store.load(&id).await.map_err(unavailable)? {
+        Some(Slot::Live(user)) => Ok(Json(UserView::from(user.value()))),
+        _ => Err(StatusCode::NOT_FOUND),
+    }
+}
+
+async fn create_user(
+    State(store): State<Users>,
+    Json(new): Json<NewUser>,
+) -> Result<(StatusCode, Json<UserView>), StatusCode> {
+    let id = new.id.ok_or(StatusCode::UNPROCESSABLE_ENTITY)?;
+    let user = new
+        .into_user(id)
+        .map_err(|_| StatusCode::UNPROCESSABLE_ENTITY)?;
+    let stored =
+        Stored::created(user, optimist::Version::FIRST).map_err(|_| StatusCode::CONFLICT)?;
+    if store.insert(&stored, None).await.map_err(unavailable)? {
+        Ok((StatusCode::CREATED, Json(UserView::from(stored.value()))))
+    } else {
+        Err(StatusCode::CONFLICT)
+    }
+}
+
+/// Last write wins: a lost race is simply written again.
+async fn put_user(
+    State(store): State<Users>,
+    Path(id): Path<u64>,
+    Json(body): Json<PutUser>,
+) -> Result<Json<UserView>, StatusCode> {
+    loop {
+        let Some(Slot::Live(current)) = store.load(&id).await.map_err(unavailable)? else {
+            return Err(StatusCode::NOT_FOUND);
+        };
+        let user = body
+            .to_user(id, Some(current.value()))
+            .map_err(|_| StatusCode::UNPROCESSABLE_ENTITY)?;
+        let next = current.successor(user).map_err(|_| StatusCode::CONFLICT)?;
+        if store
+            .update(&next, current.version())
+            .await
+            .map_err(unavailable)?
+        {
+            return Ok(Json(UserView::from(next.value())));
+        }
+    }
+}
+
+/// The baseline's routes.
+pub fn router(store: Users) -> Router {
+    Router::new()
+        .route("/api/users", axum::routing::post(create_user))
+        .route("/api/users/{id}", get(get_user).put(put_user))
+        .with_state(store)
+}
