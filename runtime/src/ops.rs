@@ -96,6 +96,13 @@ fn exhausted<T>(current: &Stored<T>) -> impl FnOnce(crate::VersionOverflow) -> E
     move |_| Error::VersionExhausted { current }
 }
 
+/// 409 for a re-create whose next version does not fit the version field.
+fn used_up(after: Option<Version>) -> Error {
+    Error::VersionExhausted {
+        current: after.unwrap_or(Version::FIRST),
+    }
+}
+
 fn contention() -> Error {
     Error::Unavailable(StoreError::new(format!(
         "lost {MAX_ATTEMPTS} compare-and-swap races in a row"
@@ -176,12 +183,7 @@ where
         let version = after.map_or(Ok(Version::FIRST), Version::next);
         let record = version
             .and_then(|v| Stored::created(value, v))
-            .map_err(|_| {
-                Error::Unprocessable(format!(
-                    "{} cannot be created again: its versions are used up",
-                    T::RESOURCE
-                ))
-            })?;
+            .map_err(|_| used_up(after))?;
         if store.insert(&record, after).await? {
             return Ok(record);
         }
@@ -245,12 +247,7 @@ where
                 let value = checked_edit(None)?;
                 let record = version
                     .and_then(|v| Stored::created(value, v))
-                    .map_err(|_| {
-                        Error::Unprocessable(format!(
-                            "{} cannot be created again: its versions are used up",
-                            T::RESOURCE
-                        ))
-                    })?;
+                    .map_err(|_| used_up(after))?;
                 if store.insert(&record, after).await? {
                     return Ok(Written {
                         stored: record,

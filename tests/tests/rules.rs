@@ -165,3 +165,79 @@ async fn store_value(store: &MemoryStore<Item>) -> Item {
         other => panic!("{other:?}"),
     }
 }
+
+/// A `u32` version field near its limit.
+#[derive(Versioned, Serialize, Deserialize, Clone, Debug, PartialEq)]
+struct Small {
+    id: u64,
+    version: u32,
+    text: String,
+}
+
+#[tokio::test]
+async fn u32_versions_end_with_a_clear_error_instead_of_wrapping() {
+    use optimist::Stored;
+    let store = MemoryStore::<Small>::new();
+    let near = Version::new(u64::from(u32::MAX) - 1).unwrap();
+    let record = Stored::created(
+        Small {
+            id: 1,
+            version: 0,
+            text: "a".into(),
+        },
+        near,
+    )
+    .unwrap();
+    assert!(store.insert(&record, None).await.unwrap());
+    let policy = Policy::default();
+    let pre = Preconditions::default();
+    let put = |text: &'static str, base: u64| {
+        let write = Write::new(WriteKind::Put, &pre, &policy).base(Version::new(base));
+        optimist::write(&store, &1, write, move |_| {
+            Ok(Small {
+                id: 1,
+                version: 0,
+                text: text.into(),
+            })
+        })
+    };
+    let last = put("b", u64::from(u32::MAX) - 1).await.unwrap();
+    assert_eq!(last.stored.value().version, u32::MAX);
+    let err = put("c", u64::from(u32::MAX)).await.unwrap_err();
+    assert_eq!(err.status(), 409);
+    assert!(matches!(err, Error::VersionExhausted { .. }), "{err}");
+    assert_eq!(
+        err.etag().unwrap().to_string(),
+        format!("\"v{}\"", u32::MAX)
+    );
+    assert_eq!(store_value_small(&store).await.text, "b", "nothing written");
+    // Deleted at the limit, the id cannot come back with a wrapped version.
+    let mut if_match = http::HeaderMap::new();
+    if_match.insert(http::header::IF_MATCH, last.stored.etag().to_header_value());
+    optimist::delete(
+        &store,
+        &1,
+        &Preconditions::from_headers(&if_match).unwrap(),
+        &policy,
+    )
+    .await
+    .unwrap();
+    let again = optimist::create(
+        &store,
+        Small {
+            id: 1,
+            version: 0,
+            text: "d".into(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(again.status(), 409, "{again}");
+}
+
+async fn store_value_small(store: &MemoryStore<Small>) -> Small {
+    match store.load(&1).await.unwrap() {
+        Some(Slot::Live(s)) => s.into_value(),
+        other => panic!("{other:?}"),
+    }
+}

@@ -70,8 +70,10 @@ async fn put_user(
 
 /// The baseline's routes.
 pub fn router(store: Users) -> Router {
-    Router::new()
-        .route("/api/users", axum::routing::post(create_user))
-        .route("/api/users/{id}", get(get_user).put(put_user))
-        .with_state(store)
+    crate::logged(
+        Router::new()
+            .route("/api/users", axum::routing::post(create_user))
+            .route("/api/users/{id}", get(get_user).put(put_user))
+            .with_state(store),
+    )
 }

@@ -67,11 +67,20 @@ pub struct Service {
 impl Service {
     /// Starts the service on `db` and waits until it listens.
     pub fn start(db: &str) -> Service {
+        Self::spawn(db, "warn", Stdio::inherit())
+    }
+
+    /// Starts the service logging everything at `debug` into `log`.
+    pub fn start_logging_to(db: &str, log: &std::path::Path) -> Service {
+        Self::spawn(db, "debug", std::fs::File::create(log).unwrap().into())
+    }
+
+    fn spawn(db: &str, level: &str, stderr: Stdio) -> Service {
         let mut child = Command::new(env!("CARGO_BIN_EXE_users"))
             .args(["--port", "0", "--db", db])
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", level)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("the users binary starts");
         let mut line = String::new();

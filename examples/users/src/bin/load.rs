@@ -1,0 +1,231 @@
+//! `load`: the HTTP load benchmark. Drives the users service and the
+//! baseline (the same store and JSON without optimist) with the same
+//! requests, one after the other in one run, and prints req/s, p50 and p99
+//! for each and the ratio. Started by `examples/users/bench/http-load.sh`.
+
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+/// Load generator for optimist's users service against a baseline.
+#[derive(Parser)]
+struct Args {
+    /// The users service (optimist).
+    #[arg(long)]
+    users: String,
+    /// The baseline service (no optimist).
+    #[arg(long)]
+    baseline: String,
+    /// Seconds per scenario and service.
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 16)]
+    clients: u64,
+}
+
+/// What one scenario measured on one service.
+struct Figures {
+    per_second: f64,
+    answered_per_second: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Scenario {
+    Get,
+    GetNotModified,
+    Put,
+    ContendedPut,
+}
+
+const CONTENDED_ID: u64 = 1_000_000;
+
+/// One request of `scenario` by client `id`; returns whether it counts
+/// (a refused conditional write is retried, not counted) and the tag to
+/// use next.
+async fn request(
+    client: &Client,
+    base: &str,
+    scenario: Scenario,
+    id: u64,
+    conditional: bool,
+    etag: &mut String,
+    n: u32,
+) -> bool {
+    let target = if scenario == Scenario::ContendedPut {
+        CONTENDED_ID
+    } else {
+        id
+    };
+    let url = format!("{base}/api/users/{target}");
+    match scenario {
+        Scenario::Get => client
+            .get(&url)
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == StatusCode::OK),
+        Scenario::GetNotModified => client
+            .get(&url)
+            .header("if-none-match", etag.as_str())
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == StatusCode::NOT_MODIFIED),
+        Scenario::Put | Scenario::ContendedPut => {
+            let body =
+                json!({"name": format!("client {id}"), "email": format!("c{id}-{n}@example.org")});
+            let mut put = client.put(&url).json(&body);
+            if conditional {
+                put = put.header("if-match", etag.as_str());
+            }
+            let Ok(response) = put.send().await else {
+                return false;
+            };
+            match response.status() {
+                StatusCode::OK => {
+                    if let Some(tag) = response.headers().get("etag").and_then(|v| v.to_str().ok())
+                    {
+                        tag.clone_into(etag);
+                    }
+                    true
+                }
+                StatusCode::PRECONDITION_FAILED => {
+                    // Lost the race: take the current tag and try again.
+                    if let Some(tag) = response.headers().get("etag").and_then(|v| v.to_str().ok())
+                    {
+                        tag.clone_into(etag);
+                    }
+                    false
+                }
+                other => panic!("unexpected {other} from {url}"),
+            }
+        }
+    }
+}
+
+async fn run(base: &str, scenario: Scenario, conditional: bool, args: &Args) -> Figures {
+    let client = Client::new();
+    let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    let start = Instant::now();
+    let tasks: Vec<_> = (1..=args.clients)
+        .map(|id| {
+            let (client, base) = (client.clone(), base.to_owned());
+            tokio::spawn(async move {
+                let target = if scenario == Scenario::ContendedPut {
+                    CONTENDED_ID
+                } else {
+                    id
+                };
+                let first = client
+                    .get(format!("{base}/api/users/{target}"))
+                    .send()
+                    .await
+                    .unwrap();
+                let mut etag = first
+                    .headers()
+                    .get("etag")
+                    .map(|v| v.to_str().unwrap().to_owned())
+                    .unwrap_or_default();
+                let mut latencies = Vec::new();
+                let mut n: u32 = 0;
+                while Instant::now() < deadline {
+                    let sent = Instant::now();
+                    n += 1;
+                    if request(&client, &base, scenario, id, conditional, &mut etag, n).await {
+                        latencies.push(sent.elapsed());
+                    }
+                }
+                (latencies, n)
+            })
+        })
+        .collect();
+    let (mut latencies, mut answered) = (Vec::new(), 0);
+    for task in tasks {
+        let (landed, sent) = task.await.unwrap();
+        latencies.extend(landed);
+        answered += sent;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    latencies.sort_unstable();
+    let at = |per_mille: usize| {
+        let index = (latencies.len() * per_mille / 1000).min(latencies.len().saturating_sub(1));
+        latencies.get(index).copied().unwrap_or_default()
+    };
+    let count = u32::try_from(latencies.len()).map_or(f64::from(u32::MAX), f64::from);
+    Figures {
+        per_second: count / elapsed,
+        answered_per_second: f64::from(answered) / elapsed,
+        p50: at(500),
+        p99: at(990),
+    }
+}
+
+async fn seed(client: &Client, base: &str, clients: u64) {
+    for id in (1..=clients).chain([CONTENDED_ID]) {
+        let user: Value = json!({"id": id, "name": format!("client {id}"), "email": format!("c{id}@example.org"), "password": "pw"});
+        let status = client
+            .post(format!("{base}/api/users"))
+            .json(&user)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert!(
+            status == StatusCode::CREATED || status == StatusCode::CONFLICT,
+            "seeding {base}: {status}"
+        );
+    }
+}
+
+fn show(figures: &Figures) -> String {
+    format!(
+        "{:>7.0} done/s ({:>6.0} answered/s)  p50 {:>5.2} ms  p99 {:>6.2} ms",
+        figures.per_second,
+        figures.answered_per_second,
+        figures.p50.as_secs_f64() * 1e3,
+        figures.p99.as_secs_f64() * 1e3
+    )
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let client = Client::new();
+    seed(&client, &args.users, args.clients).await;
+    seed(&client, &args.baseline, args.clients).await;
+    println!(
+        "{} clients, {} s per scenario and service",
+        args.clients, args.seconds
+    );
+    let scenarios = [
+        ("GET 200", Scenario::Get, Scenario::Get),
+        (
+            "GET 304 (baseline: GET 200)",
+            Scenario::GetNotModified,
+            Scenario::Get,
+        ),
+        (
+            "PUT 200, If-Match (baseline: unconditional)",
+            Scenario::Put,
+            Scenario::Put,
+        ),
+        (
+            "contended PUT, If-Match + retry (baseline: unconditional)",
+            Scenario::ContendedPut,
+            Scenario::ContendedPut,
+        ),
+    ];
+    for (name, ours, theirs) in scenarios {
+        let baseline = run(&args.baseline, theirs, false, &args).await;
+        let optimist = run(&args.users, ours, true, &args).await;
+        println!(
+            "{name}\n  optimist {}\n  baseline {}\n  ratio    {:.3}",
+            show(&optimist),
+            show(&baseline),
+            optimist.per_second / baseline.per_second
+        );
+    }
+}
