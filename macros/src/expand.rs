@@ -1,4 +1,6 @@
-//! Writes `impl Versioned`. Every path is absolute (the runtime's
+//! Writes `impl Versioned`. Every method is `#[inline]`, so its machine
+//! code is generated only in crates that call it (as serde's generic
+//! impls are), not in every crate that derives. Every path is absolute (the runtime's
 //! `__private` re-exports), so the impl compiles under
 //! `#![no_implicit_prelude]` and beside user items of any name.
 
@@ -106,6 +108,7 @@ fn indexed<'r, 'a>(resource: &'r Resource<'a>) -> impl Iterator<Item = (usize, &
 fn diff(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
     if resource.compared.is_empty() {
         return quote! {
+            #[inline]
             fn diff(&self, _: &Self) -> #p::FieldSet {
                 #p::FieldSet::new()
             }
@@ -122,7 +125,8 @@ fn diff(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
         }
     });
     quote! {
-        fn diff(&self, other: &Self) -> #p::FieldSet {
+        #[inline]
+            fn diff(&self, other: &Self) -> #p::FieldSet {
             let mut set = #p::FieldSet::new();
             #(#checks)*
             set
@@ -141,7 +145,8 @@ fn field_json(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
             }
         });
     quote! {
-        fn field_json(&self, index: usize) -> #p::Option<#p::Result<#p::Value, #p::JsonError>> {
+        #[inline]
+            fn field_json(&self, index: usize) -> #p::Option<#p::Result<#p::Value, #p::JsonError>> {
             match index {
                 #(#arms)*
                 _ => #p::Option::None,
@@ -153,6 +158,7 @@ fn field_json(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
 fn merge_from(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
     if resource.compared.is_empty() {
         return quote! {
+            #[inline]
             fn merge_from(&mut self, _: Self, _: &#p::FieldSet) {}
         };
     }
@@ -172,7 +178,8 @@ fn merge_from(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
         }
     });
     quote! {
-        fn merge_from(&mut self, theirs: Self, fields: &#p::FieldSet) {
+        #[inline]
+            fn merge_from(&mut self, theirs: Self, fields: &#p::FieldSet) {
             let Self { #(#pattern)* .. } = theirs;
             #(#moves)*
         }

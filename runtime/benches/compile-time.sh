@@ -43,6 +43,8 @@ PY
 median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
 
 cd "$work"
+# Clean builds of the crate: no incremental reuse between the runs.
+export CARGO_INCREMENTAL=0
 for profile in debug release; do
   flag=""; [ "$profile" = release ] && flag="--release"
   generate ""
