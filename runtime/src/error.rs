@@ -48,11 +48,12 @@ impl std::error::Error for StoreError {
 /// ```
 /// use optimist::{Error, Version};
 ///
-/// let err = Error::already_exists("User", &123);
+/// let err = Error::already_exists("User", &123, Version::new(2));
 /// assert_eq!(err.to_string(), "User with ID 123 already exists");
 /// let response: http::Response<Vec<u8>> = err.to_response();
 /// assert_eq!(response.status(), 409);
 /// assert_eq!(response.headers()["content-type"], "application/problem+json");
+/// assert_eq!(response.headers()["etag"], "\"v2\"");
 /// let body: serde_json::Value = serde_json::from_slice(response.body())?;
 /// assert_eq!(body["detail"], "User with ID 123 already exists");
 /// # Ok::<(), serde_json::Error>(())
@@ -114,16 +115,18 @@ pub enum Error {
 }
 
 impl Error {
-    /// 409 for a create whose id exists: `User with ID 123 already exists`.
+    /// 409 for a create whose id exists: `User with ID 123 already exists`,
+    /// with the existing resource's `ETag` where its version is known.
     pub fn already_exists<I: serde::Serialize + fmt::Display + ?Sized>(
         resource: &'static str,
         id: &I,
+        current: Option<Version>,
     ) -> Error {
         Error::AlreadyExists {
             resource,
             id: serde_json::to_value(id).unwrap_or(Value::Null),
             display_id: id.to_string(),
-            current: None,
+            current,
         }
     }
 

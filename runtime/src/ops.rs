@@ -169,27 +169,48 @@ where
 {
     for _ in 0..MAX_ATTEMPTS {
         let after = match store.load(value.id()).await? {
-            None => None,
-            Some(Slot::Deleted(v)) => Some(v),
             Some(Slot::Live(current)) => {
-                return Err(Error::AlreadyExists {
-                    resource: T::RESOURCE,
-                    id: serde_json::to_value(value.id()).unwrap_or_default(),
-                    display_id: value.id().to_string(),
-                    current: Some(current.version()),
-                });
+                return Err(Error::already_exists(
+                    T::RESOURCE,
+                    value.id(),
+                    Some(current.version()),
+                ));
             }
+            slot => deleted_at(slot.as_ref()),
         };
-        let version = after.map_or(Ok(Version::FIRST), Version::next);
-        let record = version
-            .and_then(|v| Stored::created(value, v))
-            .map_err(|_| used_up(after))?;
-        if store.insert(&record, after).await? {
-            return Ok(record);
+        match insert_fresh(store, value, after).await? {
+            Ok(record) => return Ok(record),
+            Err(lost) => value = lost,
         }
-        value = record.into_value();
     }
     Err(contention())
+}
+
+/// The version a resource was deleted at, where it was.
+fn deleted_at<T>(slot: Option<&Slot<T>>) -> Option<Version> {
+    match slot {
+        Some(Slot::Deleted(version)) => Some(*version),
+        _ => None,
+    }
+}
+
+/// Stores `value` as a new resource at the first version never used for
+/// its id (after `after`, where it was deleted). `Err(value)` when a
+/// concurrent write took the id first.
+async fn insert_fresh<T: Versioned, S: Store<T>>(
+    store: &S,
+    value: T,
+    after: Option<Version>,
+) -> Result<Result<Stored<T>, T>, Error> {
+    let record = after
+        .map_or(Ok(Version::FIRST), Version::next)
+        .and_then(|v| Stored::created(value, v))
+        .map_err(|_| used_up(after))?;
+    Ok(if store.insert(&record, after).await? {
+        Ok(record)
+    } else {
+        Err(record.into_value())
+    })
 }
 
 /// PUT or PATCH of the resource at `id`. `edit` builds the requested state
@@ -239,18 +260,11 @@ where
         let current = match store.load(id).await? {
             Some(Slot::Live(current)) => current,
             slot if request.kind == WriteKind::Put && request.pre.is_create_only() => {
-                let after = match slot {
-                    Some(Slot::Deleted(v)) => Some(v),
-                    _ => None,
-                };
-                let version = after.map_or(Ok(Version::FIRST), Version::next);
-                let value = checked_edit(None)?;
-                let record = version
-                    .and_then(|v| Stored::created(value, v))
-                    .map_err(|_| used_up(after))?;
-                if store.insert(&record, after).await? {
+                if let Ok(stored) =
+                    insert_fresh(store, checked_edit(None)?, deleted_at(slot.as_ref())).await?
+                {
                     return Ok(Written {
-                        stored: record,
+                        stored,
                         outcome: Outcome::Created,
                     });
                 }
