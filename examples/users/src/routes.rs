@@ -70,13 +70,16 @@ pub async fn create(
 /// Ids from the store's sequence; one a client already took is skipped.
 async fn create_with_new_id(store: &SqlStore<User>, new: NewUser) -> Result<Stored<User>, Error> {
     let mut user = new.into_user(1)?;
-    loop {
+    for _ in 0..optimist::ops::MAX_ATTEMPTS {
         user.id = store.next_id().await?;
         match optimist::create(store, user.clone()).await {
             Err(Error::AlreadyExists { .. }) => {}
             done => return done,
         }
     }
+    Err(Error::Unavailable(optimist::StoreError::new(
+        "no free id in the sequence",
+    )))
 }
 
 /// Read a user (GET or HEAD), with its `ETag`; 304 if `If-None-Match` names it.
