@@ -59,6 +59,8 @@
 
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(feature = "reqwest")]
+pub mod client;
 mod conflict;
 mod error;
 mod etag;

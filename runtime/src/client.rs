@@ -1,0 +1,258 @@
+//! The client side (feature `reqwest`): read, change, write conditionally,
+//! and on 409 or 412 read again and retry with bounded exponential
+//! backoff — the counterpart of Kubernetes' `RetryOnConflict`.
+
+use core::fmt;
+use std::time::Duration;
+
+use reqwest::header::{ETAG, IF_MATCH};
+use reqwest::{Client, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// How often and how patiently to retry.
+///
+/// ```
+/// use std::time::Duration;
+/// let retry = optimist::client::Retry::default().attempts(20).backoff(Duration::from_millis(2), Duration::from_millis(200));
+/// # let _ = retry;
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Retry {
+    attempts: u32,
+    first: Duration,
+    max: Duration,
+    via: Via,
+}
+
+/// Which precondition a write carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// `If-Match` with the `ETag` read (the default).
+    IfMatch,
+    /// No header: the representation is written back with the version it
+    /// was read at, which the server checks. Use it for non-idempotent
+    /// changes (counters) against a service that answers a false
+    /// `If-Match` with 2xx when the state already equals the request (RFC
+    /// 9110 §13.1.1): such a 2xx cannot be told from one's own write, but
+    /// a stale body version is always 409.
+    BodyVersion,
+}
+
+impl Default for Retry {
+    /// 10 attempts, backoff from 10 ms doubling to 1 s, with jitter,
+    /// `If-Match`.
+    fn default() -> Self {
+        Retry {
+            attempts: 10,
+            first: Duration::from_millis(10),
+            max: Duration::from_secs(1),
+            via: Via::IfMatch,
+        }
+    }
+}
+
+impl Retry {
+    /// Which precondition each write carries.
+    #[must_use]
+    pub fn via(mut self, via: Via) -> Self {
+        self.via = via;
+        self
+    }
+
+    /// The most writes to try (at least 1).
+    #[must_use]
+    pub fn attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts.max(1);
+        self
+    }
+
+    /// The first backoff, doubled after each refusal up to `max`.
+    #[must_use]
+    pub fn backoff(mut self, first: Duration, max: Duration) -> Self {
+        self.first = first;
+        self.max = max.max(first);
+        self
+    }
+
+    /// The pause before attempt `n` (from 1): up to the doubled backoff,
+    /// drawn at random so that contending clients spread out.
+    fn pause(&self, n: u32) -> Duration {
+        let ceiling = self.first.saturating_mul(1 << n.min(16)).min(self.max);
+        ceiling.mul_f64(fastrand::f64())
+    }
+}
+
+/// An RFC 9457 problem body as a client reads it.
+///
+/// ```
+/// let problem: optimist::client::Problem = serde_json::from_str(
+///     r#"{"type":"t","title":"Edit conflict","status":409,"detail":"d","currentVersion":6}"#,
+/// )?;
+/// assert_eq!(problem.status, 409);
+/// assert_eq!(problem.extensions["currentVersion"], 6);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    /// The problem type's URI.
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// The title.
+    #[serde(default)]
+    pub title: String,
+    /// The status.
+    #[serde(default)]
+    pub status: u16,
+    /// The detail.
+    #[serde(default)]
+    pub detail: String,
+    /// Every other member (`conflicts`, `current`, …).
+    #[serde(flatten)]
+    pub extensions: Map<String, Value>,
+}
+
+/// Why [`update`] gave up.
+#[derive(Debug)]
+pub enum ClientError {
+    /// Every attempt was refused with 409 or 412; the last refusal.
+    Exhausted {
+        /// How many writes were tried.
+        attempts: u32,
+        /// The last problem body.
+        last: Problem,
+    },
+    /// Another status than 2xx, 409 or 412 (the problem, if one was sent).
+    Status {
+        /// The status.
+        status: StatusCode,
+        /// The problem body, if the answer had one.
+        problem: Option<Problem>,
+    },
+    /// The request could not be sent or its answer read.
+    Transport(reqwest::Error),
+    /// A body that is not the JSON expected.
+    Json(serde_json::Error),
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientError::Exhausted { attempts, last } => {
+                write!(
+                    f,
+                    "gave up after {attempts} refused writes: {}",
+                    last.detail
+                )
+            }
+            ClientError::Status { status, problem } => {
+                write!(
+                    f,
+                    "{status}: {}",
+                    problem.as_ref().map_or("", |p| p.detail.as_str())
+                )
+            }
+            ClientError::Transport(e) => write!(f, "transport: {e}"),
+            ClientError::Json(e) => write!(f, "unexpected body: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ClientError {}
+
+impl From<reqwest::Error> for ClientError {
+    fn from(e: reqwest::Error) -> Self {
+        ClientError::Transport(e)
+    }
+}
+
+fn etag_of(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get(ETAG)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+async fn problem_of(response: reqwest::Response) -> Option<Problem> {
+    response.json().await.ok()
+}
+
+/// Reads `url`, applies `change`, and writes the result back with PUT,
+/// conditional on what was read ([`Via`]); on 409 or 412 waits, reads
+/// again and retries, as `retry` allows. Returns the written
+/// representation. A change that leaves the resource as it is writes
+/// nothing.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), optimist::client::ClientError> {
+/// #[derive(serde::Serialize, serde::Deserialize, Clone, PartialEq)]
+/// struct Counter { id: u64, name: String, email: String, version: u64 }
+///
+/// let client = reqwest::Client::new();
+/// // A counter is not idempotent: write it back with the version read.
+/// let retry = optimist::client::Retry::default().via(optimist::client::Via::BodyVersion);
+/// let after: Counter = optimist::client::update(&client, "http://127.0.0.1:3000/api/users/1", &retry, |mut c: Counter| {
+///     c.name = (c.name.parse::<u64>().unwrap_or(0) + 1).to_string();
+///     c
+/// })
+/// .await?;
+/// # let _ = after; Ok(()) }
+/// ```
+pub async fn update<T, F>(
+    client: &Client,
+    url: &str,
+    retry: &Retry,
+    mut change: F,
+) -> Result<T, ClientError>
+where
+    T: Serialize + DeserializeOwned,
+    F: FnMut(T) -> T,
+{
+    let mut last = None;
+    for attempt in 1..=retry.attempts {
+        let read = client.get(url).send().await?;
+        if !read.status().is_success() {
+            let status = read.status();
+            return Err(ClientError::Status {
+                status,
+                problem: problem_of(read).await,
+            });
+        }
+        let etag = etag_of(&read);
+        let current: Value = read.json().await?;
+        let before: T = serde_json::from_value(current.clone()).map_err(ClientError::Json)?;
+        let wanted = change(before);
+        let body = serde_json::to_value(&wanted).map_err(ClientError::Json)?;
+        if body == current {
+            return Ok(wanted);
+        }
+        let mut put = client.put(url).json(&body);
+        if let (Via::IfMatch, Some(tag)) = (retry.via, &etag) {
+            put = put.header(IF_MATCH, tag);
+        }
+        let written = put.send().await?;
+        match written.status() {
+            status if status.is_success() => {
+                return written.json().await.map_err(ClientError::Transport);
+            }
+            StatusCode::CONFLICT | StatusCode::PRECONDITION_FAILED => {
+                last = problem_of(written).await;
+            }
+            status => {
+                return Err(ClientError::Status {
+                    status,
+                    problem: problem_of(written).await,
+                });
+            }
+        }
+        if attempt < retry.attempts {
+            tokio::time::sleep(retry.pause(attempt)).await;
+        }
+    }
+    Err(ClientError::Exhausted {
+        attempts: retry.attempts,
+        last: last.unwrap_or_default(),
+    })
+}
