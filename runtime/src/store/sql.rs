@@ -166,6 +166,8 @@ impl<T> SqlStore<T> {
                 "CREATE TABLE IF NOT EXISTS {t} (id TEXT PRIMARY KEY, seq BIGINT NOT NULL, version BIGINT NOT NULL, \
                  deleted BIGINT NOT NULL DEFAULT 0, body TEXT NOT NULL, stamps TEXT NOT NULL)"
             ),
+            // Creates read MAX(seq) and lists order by it: indexed, not scanned.
+            format!("CREATE INDEX IF NOT EXISTS {t}_seq ON {t} (seq)"),
             "CREATE TABLE IF NOT EXISTS optimist_sequences (name TEXT PRIMARY KEY, value BIGINT NOT NULL)".to_owned(),
         ];
         for statement in &statements {
