@@ -106,13 +106,18 @@ impl FieldSet {
     /// assert_eq!(set.iter().collect::<Vec<_>>(), [1, 3]);
     /// ```
     pub fn retain(&mut self, mut keep: impl FnMut(usize) -> bool) {
-        let drop: Vec<usize> = self.iter().filter(|&i| !keep(i)).collect();
-        for i in drop {
-            let (word, bit) = (i / 128, i % 128);
-            if word == 0 {
-                self.low &= !(1 << bit);
-            } else {
-                self.high[word - 1] &= !(1 << bit);
+        // Clears bits in place: this runs on every stale write.
+        for (word, bits) in core::iter::once(&mut self.low)
+            .chain(self.high.iter_mut())
+            .enumerate()
+        {
+            let mut rest = *bits;
+            while rest != 0 {
+                let bit = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                if !keep(word * 128 + bit) {
+                    *bits &= !(1 << bit);
+                }
             }
         }
     }
@@ -229,5 +234,19 @@ impl Stamps {
                 })
                 .collect(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FieldSet;
+
+    #[test]
+    fn retain_keeps_exactly_what_it_is_told_across_words() {
+        let mut set: FieldSet = [0, 5, 127, 128, 200, 383].into_iter().collect();
+        set.retain(|i| i % 5 == 0 || i == 383);
+        assert_eq!(set.iter().collect::<Vec<_>>(), [0, 5, 200, 383]);
+        set.retain(|_| false);
+        assert!(set.is_empty());
     }
 }
