@@ -166,42 +166,11 @@ pub(crate) fn for_each_tag<'a>(
     }
 }
 
-/// Iterates over a checked `#entity-tag` list (tests only: parsing
-/// goes through [`for_each_tag`] in one pass).
-#[cfg(test)]
-pub(crate) struct TagList<'a> {
-    rest: &'a [u8],
-}
-
 fn skip_ows_and_commas(mut s: &[u8]) -> &[u8] {
     while let [b' ' | b'\t' | b',', rest @ ..] = s {
         s = rest;
     }
     s
-}
-
-#[cfg(test)]
-impl<'a> TagList<'a> {
-    /// Checks a whole field line; counts its tags into `count`.
-    pub(crate) fn validate(input: &'a [u8], count: &mut usize) -> Result<(), TagError> {
-        for_each_tag(input, count, |_| {})
-    }
-
-    /// A list already accepted by [`for_each_tag`].
-    pub(crate) fn new(input: &'a [u8]) -> Self {
-        TagList { rest: input }
-    }
-}
-
-#[cfg(test)]
-impl<'a> Iterator for TagList<'a> {
-    type Item = EntityTag<'a>;
-
-    fn next(&mut self) -> Option<EntityTag<'a>> {
-        let (tag, after) = EntityTag::parse_prefix(skip_ows_and_commas(self.rest))?;
-        self.rest = after;
-        Some(tag)
-    }
 }
 
 /// The strong entity tag that optimist derives from a [`Version`].
@@ -321,8 +290,9 @@ mod tests {
 
     fn list(s: &str) -> Result<Vec<String>, TagError> {
         let mut count = 0;
-        TagList::validate(s.as_bytes(), &mut count)?;
-        Ok(TagList::new(s.as_bytes()).map(|t| t.to_string()).collect())
+        let mut tags = Vec::new();
+        for_each_tag(s.as_bytes(), &mut count, |t| tags.push(t.to_string()))?;
+        Ok(tags)
     }
 
     #[test]

@@ -75,25 +75,14 @@ enum Condition {
 }
 
 impl Condition {
-    fn tags(&self) -> &[Named] {
-        match self {
-            Condition::Any => &[],
-            Condition::Tags { inline, len, .. } => &inline[..*len],
-        }
-    }
-
-    fn spilled(&self) -> &[Named] {
-        match self {
-            Condition::Any => &[],
-            Condition::Tags { spill, .. } => spill,
-        }
-    }
-
+    /// Whether any listed tag satisfies `matches` (`*` lists none).
     fn any(&self, matches: impl Fn(Named) -> bool) -> bool {
-        self.tags()
-            .iter()
-            .chain(self.spilled())
-            .any(|t| matches(*t))
+        match self {
+            Condition::Any => false,
+            Condition::Tags { inline, len, spill } => {
+                inline[..*len].iter().chain(spill).any(|t| matches(*t))
+            }
+        }
     }
 
     /// RFC 9110 §13.1.1: `*` or any listed tag, by strong comparison.
