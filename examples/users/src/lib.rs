@@ -67,15 +67,17 @@ pub fn logged(router: Router) -> Router {
 
 /// One line per request; bodies are never logged (they may hold secrets).
 async fn log(request: Request, next: Next) -> Response {
-    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+    // hyper slices the URI out of its read buffer: a clone is a reference
+    // count, where copying the path allocated on every request.
+    let (method, uri) = (request.method().clone(), request.uri().clone());
     let start = Instant::now();
     let response = next.run(request).await;
     let status = response.status();
     let micros = start.elapsed().as_micros();
     if status.is_server_error() {
-        tracing::warn!(%method, %path, status = status.as_u16(), micros, "request");
+        tracing::warn!(%method, path = uri.path(), status = status.as_u16(), micros, "request");
     } else {
-        tracing::info!(%method, %path, status = status.as_u16(), micros, "request");
+        tracing::info!(%method, path = uri.path(), status = status.as_u16(), micros, "request");
     }
     response
 }
