@@ -19,6 +19,8 @@ pub struct Resource<'a> {
     pub version: Field<'a>,
     /// Compared fields, in declaration order: their index is their place.
     pub compared: Vec<Field<'a>>,
+    /// Wire names of `skip` fields.
+    pub skipped: Vec<String>,
 }
 
 pub struct Field<'a> {
@@ -50,6 +52,7 @@ impl<'a> Resource<'a> {
         // makes "no such field" noise, not news.
         let mut role_reported = false;
         let mut compared = Vec::new();
+        let mut skipped = Vec::new();
         for (field, field_attrs) in &parsed {
             let Some(member) = field.ident.as_ref() else {
                 continue;
@@ -71,6 +74,7 @@ impl<'a> Resource<'a> {
             };
             let span = |flag: &crate::attr::Once<()>| flag.span().unwrap_or_else(|| member.span());
             if field_attrs.skip.is_set() {
+                skipped.push(model.wire);
                 continue;
             }
             if field_attrs.id.is_set() || (!explicit_id && unraw == "id") {
@@ -118,6 +122,7 @@ impl<'a> Resource<'a> {
             id,
             version,
             compared,
+            skipped,
         })
     }
 }

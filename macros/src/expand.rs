@@ -28,6 +28,11 @@ pub fn derive(resource: &Resource<'_>) -> TokenStream {
         let (wire, sensitive) = (&f.wire, f.sensitive);
         quote!(#p::Field { name: #wire, sensitive: #sensitive })
     });
+    // Only emitted where there are some: the trait's default is empty.
+    let skipped = (!resource.skipped.is_empty()).then(|| {
+        let names = &resource.skipped;
+        quote!(const SKIPPED: &'static [&'static str] = &[#(#names),*];)
+    });
     let diff = diff(resource, &p);
     let field_json = field_json(resource, &p);
     let merge_from = merge_from(resource, &p);
@@ -39,6 +44,7 @@ pub fn derive(resource: &Resource<'_>) -> TokenStream {
             const ID_FIELD: &'static str = #id_wire;
             const VERSION_FIELD: &'static str = #version_wire;
             const FIELDS: &'static [#p::Field] = &[#(#fields),*];
+            #skipped
 
             #[inline]
             fn id(&self) -> &Self::Id {

@@ -3,8 +3,8 @@
 //!
 //! ```
 //! use axum::{Router, extract::State, routing::get};
-//! use optimist::axum::{Path, Tagged};
-//! use optimist::{Error, MemoryStore, Preconditions};
+//! use optimist::axum::Path;
+//! use optimist::{Error, MemoryStore, Preconditions, Tagged};
 //! use std::sync::Arc;
 //!
 //! #[derive(optimist::Versioned, serde::Serialize, Clone)]
@@ -29,13 +29,13 @@
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::response::{IntoResponse, Response};
-use http::header::{CONTENT_TYPE, ETAG, LOCATION};
+use http::header::CONTENT_TYPE;
 use http::request::Parts;
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderValue, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::{ETag, Error, MERGE_PATCH_JSON, Preconditions, ResourcePatch, Stored, Versioned};
+use crate::{Error, Preconditions, ResourcePatch, Tagged, Versioned, content};
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
@@ -72,15 +72,6 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
     }
 }
 
-/// Whether the request's `Content-Type` essence is `expected`.
-fn has_media_type(headers: &HeaderMap, expected: &str) -> bool {
-    headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case(expected))
-}
-
 /// The body, or 413 where it exceeds the body limit (axum's
 /// `DefaultBodyLimit`).
 async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Error> {
@@ -93,12 +84,10 @@ async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Er
     })
 }
 
-/// Parses JSON: a syntax error is 400, the wrong shape or types 422.
-fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    serde_json::from_slice(bytes).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => Error::Unprocessable(e.to_string()),
-        _ => Error::BadRequest(format!("the body is not valid JSON: {e}")),
-    })
+/// The request's `Content-Type`. hyper slices header values out of its
+/// read buffer, so this clone bumps a reference count; it does not copy.
+fn content_type(req: &Request) -> Option<HeaderValue> {
+    req.headers().get(CONTENT_TYPE).cloned()
 }
 
 /// A JSON body (`application/json`): 415 for another media type, 400 for
@@ -118,12 +107,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
-        if !has_media_type(req.headers(), "application/json") {
-            return Err(Error::UnsupportedMediaType(
-                "send the body as `Content-Type: application/json`".into(),
-            ));
-        }
-        Ok(Json(parse_json(&body_bytes(req, state).await?)?))
+        let content_type = content_type(&req);
+        let body = body_bytes(req, state).await?;
+        Ok(Json(content::json(
+            content_type.as_ref().map(HeaderValue::as_bytes),
+            &body,
+        )?))
     }
 }
 
@@ -146,81 +135,18 @@ impl<S: Send + Sync, T: Versioned> FromRequest<S> for MergePatch<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
-        if !has_media_type(req.headers(), MERGE_PATCH_JSON) {
-            return Err(Error::UnsupportedMediaType(format!(
-                "a PATCH is a JSON merge patch: send `Content-Type: {MERGE_PATCH_JSON}`"
-            )));
-        }
-        let json: serde_json::Value = parse_json(&body_bytes(req, state).await?)?;
-        Ok(MergePatch(ResourcePatch::new(json)?))
-    }
-}
-
-/// A JSON response with the resource's `ETag` (and `Location` for 201).
-///
-/// ```
-/// # #[derive(optimist::Versioned, serde::Serialize, Clone)]
-/// # struct Note { id: u64, version: u64, text: String }
-/// use axum::response::IntoResponse;
-/// use optimist::{Stored, Version, axum::Tagged};
-///
-/// let note = Stored::created(Note { id: 1, version: 0, text: "hi".into() }, Version::FIRST)?;
-/// let response = Tagged::created(&note, "/notes/1", note.value().clone()).into_response();
-/// assert_eq!(response.status(), 201);
-/// assert_eq!(response.headers()["etag"], "\"v1\"");
-/// assert_eq!(response.headers()["location"], "/notes/1");
-/// # Ok::<(), optimist::VersionOverflow>(())
-/// ```
-#[derive(Debug, Clone)]
-pub struct Tagged<T> {
-    status: StatusCode,
-    etag: ETag,
-    location: Option<HeaderValue>,
-    body: T,
-}
-
-impl<T: Serialize> Tagged<T> {
-    /// 200 with `body` and the `ETag` of `stored`.
-    pub fn ok<R>(stored: &Stored<R>, body: T) -> Self {
-        Tagged {
-            status: StatusCode::OK,
-            etag: stored.etag(),
-            location: None,
-            body,
-        }
-    }
-
-    /// 201 with `body`, the `ETag` of `stored` and `Location: location`.
-    pub fn created<R>(stored: &Stored<R>, location: &str, body: T) -> Self {
-        Tagged {
-            status: StatusCode::CREATED,
-            etag: stored.etag(),
-            location: HeaderValue::from_str(location).ok(),
-            body,
-        }
+        let content_type = content_type(&req);
+        let body = body_bytes(req, state).await?;
+        Ok(MergePatch(content::merge_patch(
+            content_type.as_ref().map(HeaderValue::as_bytes),
+            &body,
+        )?))
     }
 }
 
 impl<T: Serialize> IntoResponse for Tagged<T> {
     fn into_response(self) -> Response {
-        let mut response = match serde_json::to_vec(&self.body) {
-            Ok(bytes) => {
-                let mut response = Response::new(Body::from(bytes));
-                response
-                    .headers_mut()
-                    .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                response
-            }
-            Err(e) => return Error::Unprocessable(e.to_string()).into_response(),
-        };
-        *response.status_mut() = self.status;
-        response
-            .headers_mut()
-            .insert(ETAG, self.etag.to_header_value());
-        if let Some(location) = self.location {
-            response.headers_mut().insert(LOCATION, location);
-        }
-        response
+        self.to_response::<Body>()
     }
 }
 

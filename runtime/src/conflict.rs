@@ -45,9 +45,27 @@ pub struct Conflict {
     current_version: Version,
     conflicts: Vec<FieldConflict>,
     current: Value,
+    /// Members a service adds (RFC 9457 §3.2), after the standard ones.
+    #[serde(flatten)]
+    extensions: serde_json::Map<String, Value>,
     #[serde(skip)]
     display_id: String,
 }
+
+/// Members the problem body already has: an extension cannot replace them.
+const RESERVED: [&str; 11] = [
+    "type",
+    "title",
+    "status",
+    "detail",
+    "instance",
+    "resource",
+    "id",
+    "yourVersion",
+    "currentVersion",
+    "conflicts",
+    "current",
+];
 
 /// One conflicting field: its values, or `redacted` for a sensitive one.
 ///
@@ -142,6 +160,7 @@ impl Conflict {
             current_version: current.version(),
             conflicts,
             current: redacted_representation(current.value())?,
+            extensions: serde_json::Map::new(),
             display_id: current.value().id().to_string(),
         })
     }
@@ -175,6 +194,34 @@ impl Conflict {
     pub fn current(&self) -> &Value {
         &self.current
     }
+
+    /// Adds an extension member (RFC 9457 §3.2) to the problem body, such
+    /// as a link to what changed between the two versions. A name the
+    /// body already uses (`detail`, `conflicts`, …) is left untouched, so
+    /// a service cannot reintroduce what optimist withholds.
+    ///
+    /// ```
+    /// # use optimist::{Conflict, Stamps, Stored, Version};
+    /// # #[derive(optimist::Versioned, serde::Serialize)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// # let v2 = Version::new(2).unwrap();
+    /// # let current = Stored::new(Note { id: 1, version: 2, text: "b".into() }, Stamps::new(1, v2)).unwrap();
+    /// # let yours = Note { id: 1, version: 1, text: "a".into() };
+    /// let conflict = Conflict::new(&current, &yours, Version::FIRST, &[0].into_iter().collect())?
+    ///     .with_extension("revisions", "/notes/1/revisions?from=1&to=2".into())
+    ///     .with_extension("current", serde_json::Value::Null);
+    /// let body = serde_json::to_value(&conflict)?;
+    /// assert_eq!(body["revisions"], "/notes/1/revisions?from=1&to=2");
+    /// assert_eq!(body["current"]["text"], "b");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_extension(mut self, name: &str, value: Value) -> Self {
+        if !RESERVED.contains(&name) {
+            self.extensions.insert(name.to_owned(), value);
+        }
+        self
+    }
 }
 
 impl fmt::Display for Conflict {
@@ -193,12 +240,13 @@ impl fmt::Display for Conflict {
     }
 }
 
-/// The resource as JSON with every sensitive field removed.
+/// The resource as JSON with every sensitive and every skipped field
+/// removed.
 ///
 /// ```
 /// # #[derive(optimist::Versioned, serde::Serialize)]
-/// # struct User { id: u64, version: u64, #[versioned(sensitive)] password: String }
-/// let user = User { id: 1, version: 1, password: "hunter2".into() };
+/// # struct User { id: u64, version: u64, #[versioned(sensitive)] password: String, #[versioned(skip)] audit: Vec<u64> }
+/// let user = User { id: 1, version: 1, password: "hunter2".into(), audit: vec![1] };
 /// let json = optimist::redacted_representation(&user)?;
 /// assert_eq!(json, serde_json::json!({"id": 1, "version": 1}));
 /// # Ok::<(), serde_json::Error>(())
@@ -210,6 +258,9 @@ pub fn redacted_representation<T: Versioned + Serialize>(
     if let Value::Object(map) = &mut json {
         for field in T::FIELDS.iter().filter(|f| f.sensitive) {
             map.remove(field.name);
+        }
+        for name in T::SKIPPED {
+            map.remove(*name);
         }
     }
     Ok(json)

@@ -57,11 +57,14 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "actix-web")]
+pub mod actix;
 #[cfg(feature = "axum")]
 pub mod axum;
 #[cfg(feature = "reqwest")]
 pub mod client;
 mod conflict;
+pub mod content;
 mod error;
 mod etag;
 mod fields;
@@ -73,6 +76,7 @@ mod problem;
 pub mod problems;
 pub mod store;
 mod stored;
+mod tagged;
 mod version;
 mod versioned;
 
@@ -87,6 +91,7 @@ pub use precondition::{Evaluation, HeaderError, Preconditions};
 pub use problem::PROBLEM_JSON;
 pub use store::{MemoryStore, Slot, Store};
 pub use stored::Stored;
+pub use tagged::Tagged;
 pub use version::{Version, VersionOverflow};
 pub use versioned::Versioned;
 

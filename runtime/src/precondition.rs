@@ -4,7 +4,7 @@
 use core::fmt;
 
 use http::header::{IF_MATCH, IF_NONE_MATCH};
-use http::{HeaderMap, HeaderName, Method};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
 
 use crate::etag::{MAX_HEADER_BYTES, for_each_tag};
 use crate::{ETag, TagError, Version};
@@ -170,19 +170,16 @@ pub enum Evaluation {
     IfNoneMatchFailed,
 }
 
-fn parse_condition(
-    headers: &HeaderMap,
-    name: &'static HeaderName,
+fn parse_condition<'a>(
+    lines: impl IntoIterator<Item = &'a [u8]>,
+    header: &'static str,
 ) -> Result<Option<Condition>, HeaderError> {
-    let error = |reason| HeaderError {
-        header: name.as_str(),
-        reason,
-    };
-    let mut lines = headers.get_all(name).iter();
+    let error = |reason| HeaderError { header, reason };
+    let mut lines = lines.into_iter();
     let Some(first) = lines.next() else {
         return Ok(None);
     };
-    if first.as_bytes().trim_ascii() == b"*" {
+    if first.trim_ascii() == b"*" {
         // `*` stands alone: `*, "a"` or a second field line is malformed.
         return match lines.next() {
             None => Ok(Some(Condition::Any)),
@@ -196,7 +193,7 @@ fn parse_condition(
         if bytes > MAX_HEADER_BYTES {
             return Err(error(TagError::TooLarge));
         }
-        for_each_tag(line.as_bytes(), &mut count, |tag| {
+        for_each_tag(line, &mut count, |tag| {
             let named = Named::new(&tag);
             if len < INLINE {
                 inline[len] = named;
@@ -220,9 +217,34 @@ static IF_NONE_MATCH_NAME: HeaderName = IF_NONE_MATCH;
 impl Preconditions {
     /// Reads `If-Match` and `If-None-Match` (every field line of each).
     pub fn from_headers(headers: &HeaderMap) -> Result<Self, HeaderError> {
+        Self::from_lines(
+            headers
+                .get_all(&IF_MATCH_NAME)
+                .iter()
+                .map(HeaderValue::as_bytes),
+            headers
+                .get_all(&IF_NONE_MATCH_NAME)
+                .iter()
+                .map(HeaderValue::as_bytes),
+        )
+    }
+
+    /// Reads the field lines of `If-Match` and `If-None-Match` as raw bytes,
+    /// for frameworks whose header types are not this crate's `http`.
+    ///
+    /// ```
+    /// use optimist::{Evaluation, Preconditions, Version};
+    /// let pre = Preconditions::from_lines([&br#""v1", "v2""#[..]], [])?;
+    /// assert_eq!(pre.evaluate(&http::Method::PUT, Version::new(2)), Evaluation::Proceed);
+    /// # Ok::<(), optimist::HeaderError>(())
+    /// ```
+    pub fn from_lines<'a>(
+        if_match: impl IntoIterator<Item = &'a [u8]>,
+        if_none_match: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Result<Self, HeaderError> {
         Ok(Preconditions {
-            if_match: parse_condition(headers, &IF_MATCH_NAME)?,
-            if_none_match: parse_condition(headers, &IF_NONE_MATCH_NAME)?,
+            if_match: parse_condition(if_match, IF_MATCH_NAME.as_str())?,
+            if_none_match: parse_condition(if_none_match, IF_NONE_MATCH_NAME.as_str())?,
         })
     }
 

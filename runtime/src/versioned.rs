@@ -49,6 +49,11 @@ pub trait Versioned: Sized {
     /// it is not listed; stored stamps are keyed by name, so they survive.
     const FIELDS: &'static [Field];
 
+    /// The wire names of `#[versioned(skip)]` fields: the service's own
+    /// bookkeeping, which takes no part in comparison or merge and is left
+    /// out of the `current` representation of a conflict.
+    const SKIPPED: &'static [&'static str] = &[];
+
     /// The id.
     ///
     /// ```

@@ -3,9 +3,9 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::Method;
-use optimist::axum::{Json, MergePatch, NoContent, Path, Tagged};
+use optimist::axum::{Json, MergePatch, NoContent, Path};
 use optimist::store::SqlStore;
-use optimist::{Error, Outcome, Policy, Preconditions, Store, Stored, Write, WriteKind};
+use optimist::{Error, Outcome, Policy, Preconditions, Store, Stored, Tagged, Write, WriteKind};
 
 use crate::model::{NewUser, PutUser, User, UserView, validate};
 

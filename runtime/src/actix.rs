@@ -1,0 +1,266 @@
+//! actix-web integration (feature `actix-web`): every error is a
+//! `ResponseError` rendered as problem+json, every extractor rejects with
+//! one, and [`Tagged`] is a `Responder` that sets the `ETag`.
+//!
+//! actix-web 4 is built on `http` 0.2, optimist on `http` 1: this module
+//! only converts between the two and calls the framework-free core.
+//!
+//! ```
+//! use actix_web::{App, web};
+//! use optimist::actix::{Method, Path};
+//! use optimist::{Error, MemoryStore, Preconditions, Tagged};
+//!
+//! #[derive(optimist::Versioned, serde::Serialize, Clone)]
+//! struct Note { id: u64, version: u64, text: String }
+//!
+//! async fn get_note(
+//!     store: web::Data<MemoryStore<Note>>,
+//!     Path(id): Path<u64>,
+//!     pre: Preconditions,
+//!     Method(method): Method,
+//! ) -> Result<Tagged<Note>, Error> {
+//!     let note = optimist::read(&**store, &id, &pre, &method).await?;
+//!     Ok(Tagged::ok(&note, note.value().clone()))
+//! }
+//!
+//! # actix_web::rt::System::new().block_on(async {
+//! use actix_web::test;
+//! let store = web::Data::new(MemoryStore::<Note>::new());
+//! optimist::create(&**store, Note { id: 1, version: 0, text: "hi".into() }).await?;
+//! let app = test::init_service(
+//!     App::new().app_data(store).route("/notes/{id}", web::get().to(get_note)),
+//! )
+//! .await;
+//! let read = test::call_service(&app, test::TestRequest::get().uri("/notes/1").to_request()).await;
+//! assert_eq!((read.status().as_u16(), read.headers().get("etag").unwrap().to_str().unwrap()), (200, "\"v1\""));
+//! let request = test::TestRequest::get().uri("/notes/1").insert_header(("if-none-match", "\"v1\""));
+//! let cached = test::call_service(&app, request.to_request()).await;
+//! assert_eq!(cached.status().as_u16(), 304);
+//! let request = test::TestRequest::get().uri("/notes/1").insert_header(("if-none-match", "v1"));
+//! let malformed = test::call_service(&app, request.to_request()).await;
+//! assert_eq!(malformed.status().as_u16(), 400);
+//! assert_eq!(malformed.headers().get("content-type").unwrap(), "application/problem+json");
+//! # Ok::<(), Error>(()) }).unwrap();
+//! ```
+
+use core::future::{Future, Ready, ready};
+use core::pin::Pin;
+
+use actix_web::body::BoxBody;
+use actix_web::dev::Payload;
+use actix_web::http::header::{self as actix_header, CONTENT_TYPE};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, Responder, ResponseError, web};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::{Error, Preconditions, ResourcePatch, Tagged, Versioned, content};
+
+/// Rebuilds a response of the core (`http` 1) as an actix-web one.
+fn respond(response: http::Response<Vec<u8>>) -> HttpResponse {
+    let (parts, body) = response.into_parts();
+    let status = actix_web::http::StatusCode::from_u16(parts.status.as_u16())
+        .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
+    let mut builder = HttpResponse::build(status);
+    for (name, value) in &parts.headers {
+        if let (Ok(name), Ok(value)) = (
+            actix_header::HeaderName::from_bytes(name.as_str().as_bytes()),
+            actix_header::HeaderValue::from_bytes(value.as_bytes()),
+        ) {
+            builder.append_header((name, value));
+        }
+    }
+    builder.body(body)
+}
+
+impl ResponseError for Error {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        actix_web::http::StatusCode::from_u16(self.status().as_u16())
+            .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        respond(self.to_response())
+    }
+}
+
+/// A handler may return an [`Error`] itself, as a fallback route does.
+///
+/// ```
+/// # actix_web::rt::System::new().block_on(async {
+/// use actix_web::{App, test, web};
+/// let app = test::init_service(
+///     App::new().default_service(web::to(|| async { optimist::Error::NoRoute })),
+/// ).await;
+/// let r = test::call_service(&app, test::TestRequest::get().uri("/nowhere").to_request()).await;
+/// assert_eq!(r.status().as_u16(), 404);
+/// assert_eq!(r.headers().get("content-type").unwrap(), "application/problem+json");
+/// # });
+/// ```
+impl Responder for Error {
+    type Body = BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
+        self.error_response()
+    }
+}
+
+impl<T: Serialize> Responder for Tagged<T> {
+    type Body = BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
+        respond(self.to_response())
+    }
+}
+
+impl FromRequest for Preconditions {
+    type Error = Error;
+    type Future = Ready<Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let headers = req.headers();
+        let lines = |name| {
+            headers
+                .get_all(name)
+                .map(actix_header::HeaderValue::as_bytes)
+        };
+        ready(
+            Preconditions::from_lines(
+                lines(actix_header::IF_MATCH),
+                lines(actix_header::IF_NONE_MATCH),
+            )
+            .map_err(Error::from),
+        )
+    }
+}
+
+/// The request method as an `http` 1 [`http::Method`], which
+/// [`read`](crate::read) takes to tell GET and HEAD from writes.
+///
+/// ```
+/// async fn handler(optimist::actix::Method(method): optimist::actix::Method) -> String {
+///     method.to_string()
+/// }
+/// # let _ = actix_web::web::get().to(handler);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Method(pub http::Method);
+
+impl FromRequest for Method {
+    type Error = Error;
+    type Future = Ready<Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        // Standard methods convert without allocating.
+        ready(
+            http::Method::from_bytes(req.method().as_str().as_bytes())
+                .map(Method)
+                .map_err(|_| Error::MethodNotAllowed),
+        )
+    }
+}
+
+/// actix-web's `Path`, rejecting with a 400 problem instead of plain text.
+///
+/// ```
+/// async fn handler(optimist::actix::Path(id): optimist::actix::Path<u64>) -> String {
+///     id.to_string()
+/// }
+/// # let _ = actix_web::web::get().to(handler);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for Path<T> {
+    type Error = Error;
+    type Future = Ready<Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            web::Path::<T>::extract(req)
+                .into_inner()
+                .map(|path| Path(path.into_inner()))
+                .map_err(|e| Error::BadRequest(e.to_string())),
+        )
+    }
+}
+
+type BodyFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>>>>;
+
+/// A body reader of [`content`]: `Content-Type` and bytes in, value out.
+type Parse<T> = fn(Option<&[u8]>, &[u8]) -> Result<T, Error>;
+
+/// Reads the body within actix-web's `PayloadConfig` limit (413 beyond it)
+/// and hands it, with its `Content-Type`, to `parse`.
+fn read_body<T: 'static>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    parse: Parse<T>,
+) -> BodyFuture<T> {
+    let req = req.clone();
+    let bytes = web::Bytes::from_request(&req, payload);
+    Box::pin(async move {
+        let body = bytes.await.map_err(|e| {
+            if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
+            {
+                Error::PayloadTooLarge
+            } else {
+                Error::BadRequest(e.to_string())
+            }
+        })?;
+        let content_type = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .map(actix_header::HeaderValue::as_bytes);
+        parse(content_type, &body)
+    })
+}
+
+/// A JSON body (`application/json`): 415 for another media type, 400 for
+/// invalid JSON, 422 for the wrong shape, 413 when too large.
+///
+/// ```
+/// # use optimist::actix::Json;
+/// #[derive(serde::Deserialize)]
+/// struct NewNote { text: String }
+/// async fn handler(Json(note): Json<NewNote>) -> String { note.text }
+/// # let _ = actix_web::web::post().to(handler);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = Error;
+    type Future = BodyFuture<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        read_body(req, payload, |content_type, body| {
+            content::json(content_type, body).map(Json)
+        })
+    }
+}
+
+/// A JSON Merge Patch body (`application/merge-patch+json`, RFC 7396) for
+/// resource `T`, with its version member taken out as the client's base.
+///
+/// ```
+/// # use optimist::actix::MergePatch;
+/// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize)]
+/// # struct Note { id: u64, version: u64, text: String }
+/// async fn handler(MergePatch(patch): MergePatch<Note>) -> String {
+///     format!("{:?}", patch.base())
+/// }
+/// # let _ = actix_web::web::patch().to(handler);
+/// ```
+#[derive(Debug, Clone)]
+pub struct MergePatch<T>(pub ResourcePatch<T>);
+
+impl<T: Versioned + 'static> FromRequest for MergePatch<T> {
+    type Error = Error;
+    type Future = BodyFuture<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        read_body(req, payload, |content_type, body| {
+            content::merge_patch(content_type, body).map(MergePatch)
+        })
+    }
+}

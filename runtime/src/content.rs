@@ -1,0 +1,84 @@
+//! Reading request bodies, whatever the framework: the media type is
+//! checked first (415), then the JSON syntax (400), then its shape (422).
+//! The framework adapters ([`axum`](crate::axum), [`actix`](crate::actix))
+//! only fetch the bytes and the `Content-Type` and call these.
+
+use serde::de::DeserializeOwned;
+
+use crate::{Error, MERGE_PATCH_JSON, ResourcePatch, Versioned};
+
+/// Whether a `Content-Type` value's essence (before any `;`) is `expected`,
+/// ignoring case and surrounding whitespace.
+///
+/// ```
+/// use optimist::content::is_media_type;
+/// assert!(is_media_type(Some(b"Application/JSON; charset=utf-8"), "application/json"));
+/// assert!(!is_media_type(Some(b"text/plain"), "application/json"));
+/// assert!(!is_media_type(None, "application/json"));
+/// ```
+#[must_use]
+pub fn is_media_type(content_type: Option<&[u8]>, expected: &str) -> bool {
+    content_type
+        .and_then(|v| v.split(|b| *b == b';').next())
+        .is_some_and(|essence| {
+            essence
+                .trim_ascii()
+                .eq_ignore_ascii_case(expected.as_bytes())
+        })
+}
+
+/// Parses JSON: a syntax error is 400, the wrong shape or types 422.
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => Error::Unprocessable(e.to_string()),
+        _ => Error::BadRequest(format!("the body is not valid JSON: {e}")),
+    })
+}
+
+/// An `application/json` body as `T`: 415 for another media type, 400
+/// for invalid JSON, 422 for the wrong shape.
+///
+/// ```
+/// let ok: Vec<u32> = optimist::content::json(Some(b"application/json"), b"[1, 2]")?;
+/// assert_eq!(ok, [1, 2]);
+/// let status = |r: Result<Vec<u32>, optimist::Error>| r.unwrap_err().status().as_u16();
+/// assert_eq!(status(optimist::content::json(Some(b"text/plain"), b"[1]")), 415);
+/// assert_eq!(status(optimist::content::json(Some(b"application/json"), b"[1,")), 400);
+/// assert_eq!(status(optimist::content::json(Some(b"application/json"), b"{}")), 422);
+/// # Ok::<(), optimist::Error>(())
+/// ```
+pub fn json<T: DeserializeOwned>(content_type: Option<&[u8]>, body: &[u8]) -> Result<T, Error> {
+    if !is_media_type(content_type, "application/json") {
+        return Err(Error::UnsupportedMediaType(
+            "send the body as `Content-Type: application/json`".into(),
+        ));
+    }
+    parse(body)
+}
+
+/// An `application/merge-patch+json` body (RFC 7396) for resource `T`,
+/// with its version member taken out as the client's base.
+///
+/// ```
+/// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize)]
+/// # struct Note { id: u64, version: u64, text: String }
+/// let patch = optimist::content::merge_patch::<Note>(
+///     Some(b"application/merge-patch+json"),
+///     br#"{"text": "hi", "version": 3}"#,
+/// )?;
+/// assert_eq!(patch.base().map(|v| v.get()), Some(3));
+/// let wrong = optimist::content::merge_patch::<Note>(Some(b"application/json"), b"{}");
+/// assert_eq!(wrong.err().map(|e| e.status().as_u16()), Some(415));
+/// # Ok::<(), optimist::Error>(())
+/// ```
+pub fn merge_patch<T: Versioned>(
+    content_type: Option<&[u8]>,
+    body: &[u8],
+) -> Result<ResourcePatch<T>, Error> {
+    if !is_media_type(content_type, MERGE_PATCH_JSON) {
+        return Err(Error::UnsupportedMediaType(format!(
+            "a PATCH is a JSON merge patch: send `Content-Type: {MERGE_PATCH_JSON}`"
+        )));
+    }
+    ResourcePatch::new(parse(body)?)
+}

@@ -1,0 +1,77 @@
+//! The success response of a read or write: JSON with the resource's
+//! `ETag` (and `Location` for a create). Framework adapters turn it into
+//! their own response type.
+
+use http::header::{CONTENT_TYPE, ETAG, LOCATION};
+use http::{HeaderValue, Response, StatusCode};
+use serde::Serialize;
+
+use crate::{ETag, Error, Stored};
+
+/// A JSON response with the resource's `ETag` (and `Location` for 201).
+///
+/// The body is serialised only when the response is built, so a handler
+/// that answers 304 (through [`Error::NotModified`]) never serialises it.
+///
+/// ```
+/// # #[derive(optimist::Versioned, serde::Serialize, Clone)]
+/// # struct Note { id: u64, version: u64, text: String }
+/// use optimist::{Stored, Tagged, Version};
+///
+/// let note = Stored::created(Note { id: 1, version: 0, text: "hi".into() }, Version::FIRST)?;
+/// let response: http::Response<Vec<u8>> =
+///     Tagged::created(&note, "/notes/1", note.value().clone()).to_response();
+/// assert_eq!(response.status(), 201);
+/// assert_eq!(response.headers()["etag"], "\"v1\"");
+/// assert_eq!(response.headers()["location"], "/notes/1");
+/// assert_eq!(response.body(), br#"{"id":1,"version":1,"text":"hi"}"#);
+/// # Ok::<(), optimist::VersionOverflow>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Tagged<T> {
+    status: StatusCode,
+    etag: ETag,
+    location: Option<HeaderValue>,
+    body: T,
+}
+
+impl<T: Serialize> Tagged<T> {
+    /// 200 with `body` and the `ETag` of `stored`.
+    pub fn ok<R>(stored: &Stored<R>, body: T) -> Self {
+        Tagged {
+            status: StatusCode::OK,
+            etag: stored.etag(),
+            location: None,
+            body,
+        }
+    }
+
+    /// 201 with `body`, the `ETag` of `stored` and `Location: location`.
+    pub fn created<R>(stored: &Stored<R>, location: &str, body: T) -> Self {
+        Tagged {
+            status: StatusCode::CREATED,
+            etag: stored.etag(),
+            location: HeaderValue::from_str(location).ok(),
+            body,
+        }
+    }
+
+    /// The response, with the body serialised as JSON. A body that cannot
+    /// be serialised (a map with non-string keys, say) is a 422 problem.
+    #[must_use]
+    pub fn to_response<B: From<Vec<u8>>>(&self) -> Response<B> {
+        let bytes = match serde_json::to_vec(&self.body) {
+            Ok(bytes) => bytes,
+            Err(e) => return Error::Unprocessable(e.to_string()).to_response(),
+        };
+        let mut response = Response::new(B::from(bytes));
+        *response.status_mut() = self.status;
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(ETAG, self.etag.to_header_value());
+        if let Some(location) = &self.location {
+            headers.insert(LOCATION, location.clone());
+        }
+        response
+    }
+}
