@@ -68,6 +68,8 @@ pub mod content;
 mod error;
 mod etag;
 mod fields;
+#[cfg(feature = "utoipa")]
+pub mod openapi;
 pub mod ops;
 mod patch;
 mod policy;

@@ -1,0 +1,173 @@
+//! OpenAPI descriptions of optimist's responses (feature `utoipa`), so a
+//! service documents its 304/409/412/428 answers and their headers without
+//! writing schemas by hand.
+//!
+//! The types here describe JSON; they are never built. List the responses
+//! in `#[utoipa::path(responses(..))]` and the schemas in
+//! `components(schemas(..))`:
+//!
+//! ```
+//! use optimist::openapi::{EditConflict, EditConflictProblem, FieldConflict, PreconditionFailed,
+//!     PreconditionRequired, Problem, WriteConditions};
+//! use utoipa::OpenApi;
+//!
+//! /// Replace a note.
+//! #[utoipa::path(put, path = "/notes/{id}", params(("id" = u64, Path), WriteConditions),
+//!     responses((status = 200, description = "Replaced"), EditConflict, PreconditionFailed, PreconditionRequired))]
+//! async fn put_note() {}
+//!
+//! #[derive(OpenApi)]
+//! #[openapi(paths(put_note), components(schemas(Problem, EditConflictProblem, FieldConflict)))]
+//! struct Doc;
+//!
+//! let doc = serde_json::to_value(Doc::openapi())?;
+//! let put = &doc["paths"]["/notes/{id}"]["put"];
+//! assert!(put["responses"]["409"]["headers"]["ETag"].is_object());
+//! assert!(put["responses"]["428"]["content"]["application/problem+json"].is_object());
+//! assert!(put["parameters"].as_array().unwrap().iter().any(|p| p["name"] == "If-Match"));
+//! assert!(doc["components"]["schemas"]["EditConflictProblem"]["properties"]["conflicts"].is_object());
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+#![allow(dead_code)] // description-only types: their fields are never read
+
+use utoipa::{IntoParams, IntoResponses, ToSchema};
+
+/// An RFC 9457 problem (`application/problem+json`).
+#[derive(ToSchema)]
+pub struct Problem {
+    /// The problem type's URI.
+    #[schema(rename = "type")]
+    kind: String,
+    /// A short summary of the problem type.
+    title: String,
+    /// The HTTP status.
+    status: u16,
+    /// What went wrong, for people.
+    detail: String,
+    /// The request's path, where known.
+    instance: Option<String>,
+}
+
+/// One field changed both by the request and since its version.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldConflict {
+    /// The field's name on the wire.
+    field: String,
+    /// The request's value (absent for a sensitive field).
+    yours: Option<serde_json::Value>,
+    /// The current value (absent for a sensitive field).
+    current: Option<serde_json::Value>,
+    /// `true` for a sensitive field: no values are shown.
+    redacted: Option<bool>,
+    /// The version in which the field last changed.
+    changed_in: u64,
+}
+
+/// A 409 for a stale write: everything a client needs to merge and retry.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EditConflictProblem {
+    /// The problem type's URI.
+    #[schema(rename = "type")]
+    kind: String,
+    /// `Edit conflict`.
+    title: String,
+    /// 409.
+    status: u16,
+    /// `User 123 changed since version 4: email`.
+    detail: String,
+    /// The resource's name, such as `User`.
+    resource: String,
+    /// The resource's id.
+    id: serde_json::Value,
+    /// The version the request was based on.
+    your_version: u64,
+    /// The current version: retry with it.
+    current_version: u64,
+    /// The conflicting fields.
+    conflicts: Vec<FieldConflict>,
+    /// The current representation, without sensitive fields.
+    current: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The client's copy (named in `If-None-Match`) is current; no body.
+#[derive(IntoResponses)]
+#[response(status = 304, headers(("ETag" = String, description = "The current entity tag")))]
+pub struct NotModified;
+
+/// A stale write: the fields changed since the request's version.
+#[derive(IntoResponses)]
+#[response(status = 409, content_type = "application/problem+json", headers(("ETag" = String, description = "The strong entity tag of the current version")))]
+pub struct EditConflict(#[to_schema] EditConflictProblem);
+
+/// A create for an id that exists (`User with ID 123 already exists`).
+#[derive(IntoResponses)]
+#[response(status = 409, content_type = "application/problem+json", headers(("ETag" = String, description = "The strong entity tag of the current version")))]
+pub struct AlreadyExists(#[to_schema] Problem);
+
+/// `If-Match` names another version, or `If-None-Match` the current one.
+#[derive(IntoResponses)]
+#[response(status = 412, content_type = "application/problem+json", headers(("ETag" = String, description = "The strong entity tag of the current version")))]
+pub struct PreconditionFailed(#[to_schema] Problem);
+
+/// The write carried neither `If-Match` nor a version in its body.
+#[derive(IntoResponses)]
+#[response(status = 428, content_type = "application/problem+json")]
+pub struct PreconditionRequired(#[to_schema] Problem);
+
+/// No resource with that id.
+#[derive(IntoResponses)]
+#[response(status = 404, content_type = "application/problem+json")]
+pub struct NotFound(#[to_schema] Problem);
+
+/// The store did not answer; nothing was written. Retry.
+#[derive(IntoResponses)]
+#[response(status = 503, content_type = "application/problem+json", headers(("Retry-After" = String, description = "Seconds to wait")))]
+pub struct Unavailable(#[to_schema] Problem);
+
+/// Requests the service cannot read.
+#[derive(IntoResponses)]
+pub enum BadInput {
+    /// Invalid JSON, a malformed `If-Match`/`If-None-Match`, or a bad id in the path.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(#[to_schema] Problem),
+    /// The body is larger than the service accepts.
+    #[response(status = 413, content_type = "application/problem+json")]
+    TooLarge(#[to_schema] Problem),
+    /// The body is not `application/json` (`application/merge-patch+json` for PATCH).
+    #[response(status = 415, content_type = "application/problem+json")]
+    MediaType(#[to_schema] Problem),
+    /// JSON of the wrong shape or types, an invalid value, or a version never issued.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(#[to_schema] Problem),
+    /// Precondition headers with too many tags or bytes.
+    #[response(status = 431, content_type = "application/problem+json")]
+    HeadersTooLarge(#[to_schema] Problem),
+}
+
+/// Conditions of a read (RFC 9110 §13.1).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct ReadConditions {
+    /// Entity tags of copies the client has (`W/` allowed), or `*`: 304 if one is current.
+    #[param(rename = "If-None-Match")]
+    if_none_match: Option<String>,
+    /// Entity tags, or `*`: 412 unless one is current.
+    #[param(rename = "If-Match")]
+    if_match: Option<String>,
+}
+
+/// Conditions of a write (RFC 9110 §13.1). Without `If-Match` the body's
+/// version is the base; without either, 428.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct WriteConditions {
+    /// The entity tag the change is based on (strong comparison), or `*`.
+    #[param(rename = "If-Match")]
+    if_match: Option<String>,
+    /// `*` to create only (PUT to a new id); a listed current tag is 412.
+    #[param(rename = "If-None-Match")]
+    if_none_match: Option<String>,
+}
