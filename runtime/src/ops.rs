@@ -186,6 +186,44 @@ where
     Err(contention())
 }
 
+/// Creates `value` at the next id of the store's sequence
+/// ([`Store::next_id`]), which `set_id` writes into it. An id a client
+/// already took by naming it is skipped.
+///
+/// ```
+/// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
+/// # struct Note { id: u64, version: u64, text: String }
+/// use optimist::MemoryStore;
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let store = MemoryStore::<Note>::new();
+/// optimist::create(&store, Note { id: 1, version: 0, text: "named".into() }).await?;
+/// let note = Note { id: 0, version: 0, text: "numbered".into() };
+/// let created = optimist::ops::create_next(&store, note, |n, id| n.id = id).await?;
+/// assert_eq!(created.value().id, 2);
+/// # Ok::<(), optimist::Error>(()) }).unwrap();
+/// ```
+pub async fn create_next<T, S>(
+    store: &S,
+    mut value: T,
+    set_id: impl Fn(&mut T, u64),
+) -> Result<Stored<T>, Error>
+where
+    T: Versioned + Clone,
+    T::Id: Serialize + fmt::Display,
+    S: Store<T>,
+{
+    for _ in 0..MAX_ATTEMPTS {
+        set_id(&mut value, store.next_id().await?);
+        match create(store, value.clone()).await {
+            Err(Error::AlreadyExists { .. }) => {}
+            done => return done,
+        }
+    }
+    Err(Error::Unavailable(StoreError::new(
+        "no free id in the store's sequence",
+    )))
+}
+
 /// The version a resource was deleted at, where it was.
 fn deleted_at<T>(slot: Option<&Slot<T>>) -> Option<Version> {
     match slot {
@@ -357,12 +395,9 @@ where
                 .map_err(|e| Error::Unprocessable(e.to_string()))?;
             return Err(conflict.into());
         }
-        if changed.is_empty() {
-            return Ok(Decision::Keep);
-        }
-        let mut merged = current.value().clone();
-        merged.merge_from(requested, &changed);
-        return Ok(Decision::Write(merged));
+        // The edit was applied to the current state, so `requested` is
+        // already the merge: the current fields with the patched ones, and
+        // the service's skip fields as the edit left them.
     }
     Ok(if changed.is_empty() {
         Decision::Keep

@@ -57,7 +57,15 @@ pub struct ResourcePatch<T> {
 }
 
 impl<T: Versioned> ResourcePatch<T> {
-    /// Checks the patch's shape and takes out its version member.
+    /// Checks the patch's shape and takes out its version member. A patch
+    /// of a `#[versioned(skip)]` field (the service's bookkeeping) is 422.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize)]
+    /// # struct Note { id: u64, version: u64, text: String, #[versioned(skip)] log: Vec<u64> }
+    /// let err = optimist::ResourcePatch::<Note>::new(serde_json::json!({"log": []})).err();
+    /// assert_eq!(err.map(|e| e.status().as_u16()), Some(422));
+    /// ```
     pub fn new(patch: Value) -> Result<Self, Error> {
         let Value::Object(mut members) = patch else {
             return Err(Error::Unprocessable(format!(
@@ -65,6 +73,11 @@ impl<T: Versioned> ResourcePatch<T> {
                 T::RESOURCE
             )));
         };
+        if let Some(name) = T::SKIPPED.iter().find(|name| members.contains_key(**name)) {
+            return Err(Error::Unprocessable(format!(
+                "`{name}` is kept by the service and cannot be patched"
+            )));
+        }
         let base = match members.remove(T::VERSION_FIELD) {
             None | Some(Value::Null) => None,
             Some(v) => Some(body_version(&v, T::VERSION_FIELD)?),

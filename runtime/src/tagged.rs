@@ -6,7 +6,7 @@ use http::header::{CONTENT_TYPE, ETAG, LOCATION};
 use http::{HeaderValue, Response, StatusCode};
 use serde::Serialize;
 
-use crate::{ETag, Error, Stored};
+use crate::{ETag, Error, Stored, Version};
 
 /// A JSON response with the resource's `ETag` (and `Location` for 201).
 ///
@@ -41,6 +41,24 @@ impl<T: Serialize> Tagged<T> {
         Tagged {
             status: StatusCode::OK,
             etag: stored.etag(),
+            location: None,
+            body,
+        }
+    }
+
+    /// 200 with `body` and the `ETag` of `version`: for a representation
+    /// of one version that is not the stored resource, such as a revision.
+    ///
+    /// ```
+    /// use optimist::{Tagged, Version};
+    /// let v3 = Version::new(3).unwrap();
+    /// let response: http::Response<Vec<u8>> = Tagged::at(v3, "old text").to_response();
+    /// assert_eq!(response.headers()["etag"], "\"v3\"");
+    /// ```
+    pub fn at(version: Version, body: T) -> Self {
+        Tagged {
+            status: StatusCode::OK,
+            etag: ETag::from_version(version),
             location: None,
             body,
         }

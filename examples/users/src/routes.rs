@@ -58,28 +58,15 @@ pub async fn create(
 ) -> Result<Tagged<UserView>, Error> {
     let stored = match new.id {
         Some(id) => optimist::create(&app.store, new.into_user(id)?).await?,
-        None => create_with_new_id(&app.store, new).await?,
+        None => {
+            optimist::ops::create_next(&app.store, new.into_user(1)?, |u, id| u.id = id).await?
+        }
     };
     Ok(Tagged::created(
         &stored,
         &location(stored.value().id),
         view(&stored),
     ))
-}
-
-/// Ids from the store's sequence; one a client already took is skipped.
-async fn create_with_new_id(store: &SqlStore<User>, new: NewUser) -> Result<Stored<User>, Error> {
-    let mut user = new.into_user(1)?;
-    for _ in 0..optimist::ops::MAX_ATTEMPTS {
-        user.id = store.next_id().await?;
-        match optimist::create(store, user.clone()).await {
-            Err(Error::AlreadyExists { .. }) => {}
-            done => return done,
-        }
-    }
-    Err(Error::Unavailable(optimist::StoreError::new(
-        "no free id in the sequence",
-    )))
 }
 
 /// Read a user (GET or HEAD), with its `ETag`; 304 if `If-None-Match` names it.

@@ -4,7 +4,7 @@
 mod support;
 
 use reqwest::Method;
-use support::{Backend, Service, fresh_database, user};
+use support::{Backend, Service, USERS, fresh_database, user};
 
 const J: &str = "application/json";
 const MP: &str = "application/merge-patch+json";
@@ -209,7 +209,7 @@ fn table() -> Vec<Case> {
 }
 
 async fn every_malformed_request_is_a_4xx_problem(backend: Backend) {
-    let service = Service::start(&fresh_database(backend).await);
+    let service = Service::start(&USERS, &fresh_database(backend).await);
     let api = service.client();
     assert_eq!(api.create(&user(1, "Original")).await.status, 201);
     let before = api.get("/api/users", &[]).await.text;

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::json;
-use support::{Api, Backend, Service, fresh_database};
+use support::{Api, Backend, Service, USERS, fresh_database};
 
 const COUNTER: &str = "/api/users/1";
 
@@ -71,7 +71,7 @@ async fn contend(apis: &[Api], clients: usize, edits: usize) {
 }
 
 async fn no_lost_update(backend: Backend) {
-    let service = Service::start(&fresh_database(backend).await);
+    let service = Service::start(&USERS, &fresh_database(backend).await);
     let api = service.client();
     create_counter(&api).await;
     contend(&[api], 8, 50).await;
@@ -79,7 +79,7 @@ async fn no_lost_update(backend: Backend) {
 
 async fn scale_out(backend: Backend) {
     let db = fresh_database(backend).await;
-    let services: Vec<Service> = (0..3).map(|_| Service::start(&db)).collect();
+    let services: Vec<Service> = (0..3).map(|_| Service::start(&USERS, &db)).collect();
     let apis: Vec<Api> = services.iter().map(Service::client).collect();
     create_counter(&apis[0]).await;
     contend(&apis, 9, 20).await;
@@ -140,7 +140,7 @@ async fn write_load(api: Api, worker: u64, stop: Arc<AtomicBool>) -> (Vec<u64>, 
 
 async fn crash(backend: Backend) {
     let db = fresh_database(backend).await;
-    let mut service = Service::start(&db);
+    let mut service = Service::start(&USERS, &db);
     create_counter(&service.client()).await;
     let stop = Arc::new(AtomicBool::new(false));
     let workers: Vec<_> = (0..4)
@@ -162,7 +162,7 @@ async fn crash(backend: Backend) {
         acknowledged.len()
     );
 
-    let restarted = Service::start(&db);
+    let restarted = Service::start(&USERS, &db);
     let api = restarted.client();
     for id in &acknowledged {
         let user = api.get(&format!("/api/users/{id}"), &[]).await;

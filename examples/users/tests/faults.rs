@@ -10,12 +10,12 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::json;
 use sqlx::Connection;
-use support::{Backend, Service, fresh_database, user};
+use support::{Backend, Service, USERS, fresh_database, user};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_locked_sqlite_file_is_503_then_recovers() {
     let db = fresh_database(Backend::Sqlite).await;
-    let service = Service::start(&db);
+    let service = Service::start(&USERS, &db);
     let api = service.client();
     assert_eq!(api.create(&user(1, "Before")).await.status, 201);
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use optimist::client::{ClientError, Retry, Via, update};
 use optimist_example_users::model::UserView;
 use serde_json::json;
-use support::{Backend, Service, fresh_database};
+use support::{Backend, Service, USERS, fresh_database};
 
 fn increment(mut user: UserView) -> UserView {
     user.name = (user.name.parse::<u64>().unwrap() + 1).to_string();
@@ -17,7 +17,7 @@ fn increment(mut user: UserView) -> UserView {
 }
 
 async fn contended_counter(backend: Backend) {
-    let service = Service::start(&fresh_database(backend).await);
+    let service = Service::start(&USERS, &fresh_database(backend).await);
     let api = service.client();
     let counter = json!({"id": 1, "name": "0", "email": "counter@example.org", "password": "pw"});
     assert_eq!(api.create(&counter).await.status, 201);
@@ -62,7 +62,7 @@ async fn postgres_contended_counter() {
 
 #[tokio::test]
 async fn refusals_are_typed_errors() {
-    let service = Service::start(&fresh_database(Backend::Sqlite).await);
+    let service = Service::start(&USERS, &fresh_database(Backend::Sqlite).await);
     let client = reqwest::Client::new();
     let retry = Retry::default();
     let missing = update(

@@ -1,0 +1,51 @@
+//! The resource a service serves, as far as the suites need to know it.
+
+use serde_json::{Value, json};
+
+/// A service under test and the shape of its resource: two plain text
+/// fields (the second holds email addresses, valid text for any field)
+/// and one write-only sensitive field.
+#[derive(Clone, Copy, Debug)]
+pub struct Subject {
+    /// The service binary (`env!("CARGO_BIN_EXE_…")`).
+    pub binary: &'static str,
+    /// The collection path, such as `/api/users`.
+    pub collection: &'static str,
+    /// The resource name in problem details, such as `User`.
+    pub resource: &'static str,
+    /// Two text fields, such as `["name", "email"]`.
+    pub fields: [&'static str; 2],
+    /// The sensitive, write-only field.
+    pub sensitive: &'static str,
+    /// Whether the service turns on SPEC §3's "already applied" policy.
+    pub already_applied: bool,
+}
+
+impl Subject {
+    /// The path of the resource with `id`.
+    #[must_use]
+    pub fn path(&self, id: u64) -> String {
+        format!("{}/{id}", self.collection)
+    }
+
+    /// A create body: `a` in the first field, an address in the second.
+    #[must_use]
+    pub fn new_body(&self, id: u64, a: &str) -> Value {
+        let [fa, fb] = self.fields;
+        json!({"id": id, fa: a, fb: format!("user{id}@example.org"), self.sensitive: "pw-initial-key"})
+    }
+
+    /// A PUT body with both text fields.
+    #[must_use]
+    pub fn put_body(&self, a: &str, b: &str) -> Value {
+        let [fa, fb] = self.fields;
+        json!({fa: a, fb: b})
+    }
+
+    /// What the service returns for the resource.
+    #[must_use]
+    pub fn view(&self, id: u64, a: &str, b: &str, version: u64) -> Value {
+        let [fa, fb] = self.fields;
+        json!({"id": id, fa: a, fb: b, "version": version})
+    }
+}

@@ -1,0 +1,344 @@
+//! SPEC §2–§5, black-box: reads, conditional writes by `If-Match` and by
+//! body version, creates and deletes, and the OpenAPI document. Each step
+//! continues from the state the previous one left, as a client would.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::{Api, Backend, Service, Subject, fresh_database};
+
+/// Runs every step against a fresh `backend` database.
+pub async fn run(subject: &Subject, backend: Backend) {
+    let service = Service::start(subject, &fresh_database(backend).await);
+    let api = service.client();
+    reads(subject, &api).await;
+    if_match_writes(subject, &api).await;
+    body_version_writes(subject, &api).await;
+    body_versions(subject, &api).await;
+    creates_and_deletes(subject, &api).await;
+    openapi(subject, &api).await;
+}
+
+const ID: u64 = 123;
+
+async fn reads(s: &Subject, api: &Api) {
+    let u = &s.path(ID);
+    let created = api.create(&s.new_body(ID, "John Smith")).await;
+    assert_eq!(created.status, 201, "{created:?}");
+    assert_eq!(created.header("location").as_deref(), Some(u.as_str()));
+    assert_eq!(created.etag(), "\"v1\"");
+    assert_eq!(
+        created.json(),
+        s.view(ID, "John Smith", "user123@example.org", 1)
+    );
+
+    let read = api.get(u, &[]).await;
+    assert_eq!((read.status.as_u16(), read.etag()), (200, "\"v1\"".into()));
+    assert!(
+        read.json().get(s.sensitive).is_none(),
+        "{} is write-only",
+        s.sensitive
+    );
+    let head = api.send(Method::HEAD, u, &[], None).await;
+    assert_eq!(
+        (head.status.as_u16(), head.etag(), head.text.as_str()),
+        (200, "\"v1\"".into(), "")
+    );
+
+    for tag in ["\"v1\"", "W/\"v1\"", "*", "\"v9\", \"v1\""] {
+        let r = api.get(u, &[("if-none-match", tag)]).await;
+        assert_eq!(
+            (r.status.as_u16(), r.etag(), r.text.as_str()),
+            (304, "\"v1\"".into(), ""),
+            "If-None-Match: {tag}"
+        );
+    }
+    assert_eq!(api.get(u, &[("if-none-match", "\"v2\"")]).await.status, 200);
+    let failed = api.get(u, &[("if-match", "\"v2\"")]).await;
+    assert_eq!(failed.assert_problem(412)["status"], 412);
+    assert_eq!(api.get(u, &[("if-match", "\"v1\"")]).await.status, 200);
+    let missing = api.get(&s.path(999), &[]).await;
+    assert_eq!(
+        missing.assert_problem(404)["detail"],
+        format!("{} 999 does not exist", s.resource)
+    );
+
+    let duplicate = api.create(&s.new_body(ID, "Someone Else")).await;
+    assert_eq!(
+        duplicate.assert_problem(409)["detail"],
+        format!("{} with ID 123 already exists", s.resource)
+    );
+    assert_eq!(duplicate.etag(), "\"v1\"", "409 carries the current ETag");
+    let unchanged = api.get(u, &[]).await.json();
+    assert_eq!(unchanged[s.fields[0]], "John Smith", "nothing changed");
+
+    let mut auto = s.new_body(0, "Auto");
+    auto.as_object_mut().unwrap().remove("id");
+    let auto = api.create(&auto).await;
+    assert_eq!(auto.status, 201, "{auto:?}");
+    let id = auto.json()["id"].as_u64().unwrap();
+    assert_eq!(auto.header("location"), Some(s.path(id)));
+    let list = api.get(s.collection, &[]).await.json();
+    let ids: Vec<u64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, [ID, id]);
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r.get(s.sensitive).is_none()),
+        "{list}"
+    );
+}
+
+async fn if_match_writes(s: &Subject, api: &Api) {
+    let u = &s.path(ID);
+    let put = |tag: &'static str, b: &'static str| async move {
+        api.json(
+            Method::PUT,
+            u,
+            &[("if-match", tag)],
+            &s.put_body("John Smith", b),
+        )
+        .await
+    };
+    let ok = put("\"v1\"", "a@x.org").await;
+    assert_eq!((ok.status.as_u16(), ok.etag()), (200, "\"v2\"".into()));
+    assert_eq!(ok.json()["version"], 2);
+    put("\"v1\"", "b@x.org").await.assert_problem(412);
+    put("W/\"v2\"", "b@x.org").await.assert_problem(412);
+    let stale = put("\"v1\"", "c@x.org").await;
+    stale.assert_problem(412);
+    assert_eq!(stale.etag(), "\"v2\"", "412 carries the current ETag");
+    assert_eq!(
+        api.get(u, &[]).await.json()[s.fields[1]],
+        "a@x.org",
+        "a false If-Match never writes"
+    );
+    // A retry of the write that made v2, whose response was lost: 2xx with
+    // no new version where "already applied" is on (SPEC §3), else 412.
+    let retry = put("\"v1\"", "a@x.org").await;
+    if s.already_applied {
+        assert_eq!(
+            (retry.status.as_u16(), retry.etag()),
+            (200, "\"v2\"".into())
+        );
+    } else {
+        retry.assert_problem(412);
+    }
+    let star = put("*", "d@x.org").await;
+    assert_eq!((star.status.as_u16(), star.etag()), (200, "\"v3\"".into()));
+    let unchanged = put("\"v3\"", "d@x.org").await;
+    assert_eq!(
+        unchanged.etag(),
+        "\"v3\"",
+        "a write that changes nothing makes no version"
+    );
+}
+
+#[allow(clippy::too_many_lines)] // one story, step by step
+async fn body_version_writes(s: &Subject, api: &Api) {
+    let u = &s.path(ID);
+    let [fa, fb] = s.fields;
+    // Now at v3 with d@x.org. Someone changes the first field in v4.
+    let named = api
+        .patch(u, &[("if-match", "\"v3\"")], &json!({fa: "Johnny"}))
+        .await;
+    assert_eq!(named.etag(), "\"v4\"");
+    // A stale PUT (based on v3) that changes the second field only: still
+    // 409, since a replacement carries the old first field, changed since.
+    let mut body = s.put_body("John Smith", "e@x.org");
+    body["version"] = json!(3);
+    let stale = api.json(Method::PUT, u, &[], &body).await;
+    let problem = stale.assert_problem(409);
+    assert_eq!(stale.etag(), "\"v4\"");
+    let members: Vec<&str> = problem
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .take(10)
+        .collect();
+    assert_eq!(
+        members,
+        [
+            "type",
+            "title",
+            "status",
+            "detail",
+            "resource",
+            "id",
+            "yourVersion",
+            "currentVersion",
+            "conflicts",
+            "current"
+        ]
+    );
+    assert_eq!(
+        problem["detail"],
+        format!("{} 123 changed since version 3: {fa}", s.resource)
+    );
+    assert_eq!(
+        (problem["resource"].as_str(), problem["id"].as_u64()),
+        (Some(s.resource), Some(ID))
+    );
+    assert_eq!(
+        (
+            problem["yourVersion"].as_u64(),
+            problem["currentVersion"].as_u64()
+        ),
+        (Some(3), Some(4))
+    );
+    assert_eq!(
+        problem["conflicts"],
+        json!([{"field": fa, "yours": "John Smith", "current": "Johnny", "changedIn": 4}])
+    );
+    assert_eq!(problem["current"], s.view(ID, "Johnny", "d@x.org", 4));
+    // A stale PATCH of the other field merges.
+    let merged = api
+        .patch(u, &[], &json!({fb: "f@x.org", "version": 3}))
+        .await;
+    assert_eq!(
+        (merged.status.as_u16(), merged.etag()),
+        (200, "\"v5\"".into())
+    );
+    assert_eq!(merged.json(), s.view(ID, "Johnny", "f@x.org", 5));
+    // A stale PATCH of a field changed since: 409, nothing written.
+    let overlap = api.patch(u, &[], &json!({fa: "Jon", "version": 3})).await;
+    assert_eq!(overlap.assert_problem(409)["conflicts"][0]["field"], fa);
+    assert_eq!(api.get(u, &[]).await.etag(), "\"v5\"");
+    // Sensitive fields conflict by name only.
+    let changed = api
+        .patch(
+            u,
+            &[("if-match", "\"v5\"")],
+            &json!({s.sensitive: "secret-A-1234"}),
+        )
+        .await;
+    assert_eq!(changed.etag(), "\"v6\"");
+    let secret = api
+        .patch(u, &[], &json!({s.sensitive: "secret-B-5678", "version": 5}))
+        .await;
+    let problem = secret.assert_problem(409);
+    assert_eq!(
+        problem["conflicts"],
+        json!([{"field": s.sensitive, "redacted": true, "changedIn": 6}])
+    );
+    assert!(
+        !secret.text.contains("secret-A") && !secret.text.contains("secret-B"),
+        "{}",
+        secret.text
+    );
+}
+
+/// Body versions: the current one applies; others are refused.
+async fn body_versions(s: &Subject, api: &Api) {
+    let u = &s.path(ID);
+    let with_version = |version| {
+        let mut body = s.put_body("John", "g@x.org");
+        body["version"] = version;
+        body
+    };
+    let current = api.json(Method::PUT, u, &[], &with_version(json!(6))).await;
+    assert_eq!(current.etag(), "\"v7\"");
+    // Newer than current, zero, or not a number: 422.
+    for version in [json!(99), json!(0), json!("7"), json!(-1)] {
+        let r = api.json(Method::PUT, u, &[], &with_version(version)).await;
+        r.assert_problem(422);
+    }
+    let fa = s.fields[0];
+    let r = api.patch(u, &[], &json!({fa: "J", "version": 8})).await;
+    r.assert_problem(422);
+    // Neither If-Match nor a body version: 428.
+    api.json(Method::PUT, u, &[], &s.put_body("J", "h@x.org"))
+        .await
+        .assert_problem(428);
+    api.patch(u, &[], &json!({fa: "J"}))
+        .await
+        .assert_problem(428);
+    assert_eq!(
+        api.get(u, &[]).await.etag(),
+        "\"v7\"",
+        "no refused write changed anything"
+    );
+}
+
+async fn creates_and_deletes(s: &Subject, api: &Api) {
+    let u = &s.path(ID);
+    let (new, fresh) = (s.path(500), s.new_body(500, "New"));
+    let exists = api
+        .json(Method::PUT, u, &[("if-none-match", "*")], &fresh)
+        .await;
+    exists.assert_problem(412);
+    api.json(Method::PUT, &new, &[("if-match", "\"v1\"")], &fresh)
+        .await
+        .assert_problem(404);
+    api.json(Method::PUT, &new, &[], &fresh)
+        .await
+        .assert_problem(404);
+    let created = api
+        .json(Method::PUT, &new, &[("if-none-match", "*")], &fresh)
+        .await;
+    assert_eq!(
+        (created.status.as_u16(), created.etag()),
+        (201, "\"v1\"".into())
+    );
+    assert_eq!(created.header("location").as_deref(), Some(new.as_str()));
+
+    api.send(Method::DELETE, u, &[], None)
+        .await
+        .assert_problem(428);
+    api.send(Method::DELETE, u, &[("if-match", "\"v6\"")], None)
+        .await
+        .assert_problem(412);
+    let deleted = api
+        .send(Method::DELETE, u, &[("if-match", "\"v7\"")], None)
+        .await;
+    assert_eq!((deleted.status.as_u16(), deleted.text.as_str()), (204, ""));
+    api.get(u, &[]).await.assert_problem(404);
+    api.send(Method::DELETE, u, &[("if-match", "\"v7\"")], None)
+        .await
+        .assert_problem(404);
+    // Re-created: the version continues, so no old ETag can match (ABA).
+    let again = api.create(&s.new_body(ID, "Again")).await;
+    assert_eq!(
+        (again.status.as_u16(), again.etag()),
+        (201, "\"v8\"".into())
+    );
+    api.json(
+        Method::PUT,
+        u,
+        &[("if-match", "\"v1\"")],
+        &s.put_body("x", "x@x.org"),
+    )
+    .await
+    .assert_problem(412);
+}
+
+async fn openapi(s: &Subject, api: &Api) {
+    let doc = api.get("/openapi.json", &[]).await.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let item = &doc["paths"][format!("{}/{{id}}", s.collection)];
+    for method in ["get", "put", "patch", "delete"] {
+        assert!(item[method].is_object(), "{method} documented");
+    }
+    assert!(doc["paths"][s.collection]["post"]["responses"]["409"].is_object());
+    assert!(item["put"]["responses"]["409"]["headers"]["ETag"].is_object());
+    assert!(item["put"]["responses"]["428"].is_object());
+    assert!(item["get"]["responses"]["304"]["headers"]["ETag"].is_object());
+    let headers: Vec<&str> = item["put"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(
+        headers.contains(&"If-Match") && headers.contains(&"If-None-Match"),
+        "{headers:?}"
+    );
+    assert!(doc["components"]["schemas"]["EditConflictProblem"].is_object());
+}

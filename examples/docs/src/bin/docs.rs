@@ -1,0 +1,35 @@
+//! `docs`: the conflict-aware wiki.
+
+use clap::Parser;
+use optimist_example_docs::{App, DEFAULT_DB, bind};
+
+/// A conflict-aware wiki with a bounded revision history per document.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    /// The port to listen on, on 127.0.0.1 (0: any free port).
+    #[arg(long, env = "PORT", default_value_t = 3001)]
+    port: u16,
+    /// The database: a SQLite URL (the default, a file created on first
+    /// run) or `postgres://…` to share one database between processes.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DB)]
+    db: String,
+}
+
+#[actix_web::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    let app = App::connect(&args.db).await?;
+    let (server, addr) = bind(app, args.port)?;
+    // Tests and scripts read this line to find the port.
+    println!("listening on http://{addr}");
+    tracing::info!("serving");
+    server.await?;
+    Ok(())
+}

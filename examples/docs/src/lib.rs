@@ -1,0 +1,122 @@
+//! The docs service: a small wiki on optimist, actix-web and sqlx. Every
+//! document keeps a bounded revision history, and a 409 for a stale
+//! write links to the revisions the client has not seen.
+//!
+//! Run it with `cargo run -p optimist-example-docs --bin docs`.
+
+pub mod model;
+pub mod openapi;
+pub mod routes;
+
+use std::time::{Duration, Instant};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{HttpServer, web};
+use optimist::store::SqlStore;
+use optimist::{Error, Policy};
+
+use crate::model::Doc;
+pub use crate::routes::App;
+
+/// The largest request body the service reads.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// How long a client may take to send a request's head; a slower one is
+/// answered 408 and disconnected, so it cannot hold a connection open.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The default database: a SQLite file beside the working directory.
+pub const DEFAULT_DB: &str = "sqlite://docs.db?mode=rwc";
+
+impl App {
+    /// Connects to the database at `url` and applies migrations.
+    pub async fn connect(url: &str) -> Result<App, optimist::StoreError> {
+        Ok(App {
+            store: SqlStore::<Doc>::connect(url, "docs").await?,
+            policy: Policy::default(),
+        })
+    }
+}
+
+/// The routes, with problem+json for every refusal, including the
+/// framework's own (a bad query string, an unknown path or method).
+pub fn configure(config: &mut web::ServiceConfig) {
+    let not_allowed = || web::to(|| async { Error::MethodNotAllowed });
+    config
+        .app_data(web::PayloadConfig::new(BODY_LIMIT))
+        .app_data(web::QueryConfig::default().error_handler(|e, _| {
+            Error::BadRequest(format!("the query string cannot be read: {e}")).into()
+        }))
+        .service(
+            web::resource("/api/docs")
+                .route(web::get().to(routes::list))
+                .route(web::post().to(routes::create))
+                .default_service(not_allowed()),
+        )
+        .service(
+            web::resource("/api/docs/{id}")
+                .route(web::get().to(routes::get))
+                .route(web::head().to(routes::get))
+                .route(web::put().to(routes::put))
+                .route(web::patch().to(routes::patch))
+                .route(web::delete().to(routes::delete))
+                .default_service(not_allowed()),
+        )
+        .service(
+            web::resource("/api/docs/{id}/revisions")
+                .route(web::get().to(routes::revisions))
+                .route(web::head().to(routes::revisions))
+                .default_service(not_allowed()),
+        )
+        .service(
+            web::resource("/api/docs/{id}/revisions/{version}")
+                .route(web::get().to(routes::revision))
+                .route(web::head().to(routes::revision))
+                .default_service(not_allowed()),
+        )
+        .service(
+            web::resource("/openapi.json")
+                .route(web::get().to(openapi::document))
+                .default_service(not_allowed()),
+        )
+        .default_service(web::to(|| async { Error::NoRoute }));
+}
+
+/// One line per request; bodies are never logged (they may hold secrets).
+async fn log(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let (method, uri) = (request.method().clone(), request.uri().clone());
+    let start = Instant::now();
+    let response = next.call(request).await?;
+    let status = response.status().as_u16();
+    let micros = start.elapsed().as_micros();
+    if status >= 500 {
+        tracing::warn!(%method, path = uri.path(), status, micros, "request");
+    } else {
+        tracing::info!(%method, path = uri.path(), status, micros, "request");
+    }
+    Ok(response)
+}
+
+/// Binds `127.0.0.1:port` (0: any free port) and returns the server with
+/// the address it listens on. actix-web stops it on SIGINT or SIGTERM,
+/// after the requests in flight.
+pub fn bind(app: App, port: u16) -> std::io::Result<(Server, std::net::SocketAddr)> {
+    let app = web::Data::new(app);
+    let server = HttpServer::new(move || {
+        actix_web::App::new()
+            .app_data(app.clone())
+            .configure(configure)
+            .wrap(from_fn(log))
+    })
+    .client_request_timeout(HEAD_TIMEOUT)
+    .client_disconnect_timeout(Duration::from_secs(1))
+    .shutdown_timeout(10)
+    .bind(("127.0.0.1", port))?;
+    let addr = server.addrs()[0];
+    Ok((server.run(), addr))
+}

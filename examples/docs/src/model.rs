@@ -1,0 +1,231 @@
+//! The document resource, its revisions and the request bodies.
+
+use optimist::{Error, Version, Versioned};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// How many earlier versions a document keeps besides its current one.
+pub const HISTORY: usize = 20;
+
+/// A document as stored: the current text, a write-only access key and
+/// the earlier versions. The history is the service's bookkeeping
+/// (`skip`): it is never compared or merged, never patched by clients,
+/// and written in the same compare-and-swap as the document itself.
+#[derive(Versioned, Serialize, Deserialize, Clone, Debug)]
+#[versioned(resource = "Doc")]
+#[serde(deny_unknown_fields)]
+pub struct Doc {
+    /// The id.
+    pub id: u64,
+    /// The version.
+    pub version: u32,
+    /// The title.
+    pub title: String,
+    /// The text.
+    pub body: String,
+    /// The key of private share links: write-only, never shown.
+    #[versioned(sensitive)]
+    #[serde(rename = "accessKey")]
+    pub access_key: String,
+    /// Earlier versions, oldest first, at most [`HISTORY`].
+    #[versioned(skip)]
+    #[serde(default)]
+    pub revisions: Vec<Revision>,
+}
+
+/// The text of a document at one version.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, ToSchema)]
+pub struct Revision {
+    /// The version this text had.
+    pub version: u32,
+    /// The title at that version.
+    pub title: String,
+    /// The text at that version.
+    pub body: String,
+}
+
+impl Revision {
+    /// The current text of `doc`.
+    #[must_use]
+    pub fn of(doc: &Doc) -> Revision {
+        Revision {
+            version: doc.version,
+            title: doc.title.clone(),
+            body: doc.body.clone(),
+        }
+    }
+}
+
+impl Doc {
+    /// `next`, which replaces `self`, carrying `self`'s text into the
+    /// history and dropping the oldest revisions beyond [`HISTORY`].
+    #[must_use]
+    pub fn succeeded_by(&self, mut next: Doc) -> Doc {
+        next.revisions.clone_from(&self.revisions);
+        next.revisions.push(Revision::of(self));
+        let excess = next.revisions.len().saturating_sub(HISTORY);
+        next.revisions.drain(..excess);
+        next
+    }
+
+    /// The kept versions, oldest first, ending with the current one.
+    pub fn history(&self) -> impl Iterator<Item = Revision> + '_ {
+        self.revisions
+            .iter()
+            .cloned()
+            .chain(core::iter::once(Revision::of(self)))
+    }
+}
+
+/// A document as the API returns it.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, ToSchema)]
+pub struct DocView {
+    /// The id.
+    pub id: u64,
+    /// The title.
+    pub title: String,
+    /// The text.
+    pub body: String,
+    /// The version: send it back in PUT or PATCH bodies, or use the `ETag`.
+    pub version: u32,
+}
+
+impl From<&Doc> for DocView {
+    fn from(doc: &Doc) -> Self {
+        DocView {
+            id: doc.id,
+            title: doc.title.clone(),
+            body: doc.body.clone(),
+            version: doc.version,
+        }
+    }
+}
+
+/// The body of `POST /api/docs`.
+#[derive(Deserialize, Debug, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDoc {
+    /// The id; the service picks one when absent.
+    pub id: Option<u64>,
+    /// The title.
+    pub title: String,
+    /// The text.
+    pub body: String,
+    /// The key of private share links.
+    #[serde(rename = "accessKey")]
+    pub access_key: String,
+}
+
+/// The body of `PUT /api/docs/{id}`.
+#[derive(Deserialize, Debug, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutDoc {
+    /// Must equal the id in the path, if sent.
+    pub id: Option<u64>,
+    /// The title.
+    pub title: String,
+    /// The text.
+    pub body: String,
+    /// A new access key; absent keeps the current one.
+    #[serde(rename = "accessKey")]
+    pub access_key: Option<String>,
+    /// The version this replacement is based on (or send `If-Match`).
+    #[schema(value_type = Option<u64>, minimum = 1)]
+    pub version: Option<Version>,
+}
+
+impl NewDoc {
+    /// The document at `id`, once valid.
+    pub fn into_doc(self, id: u64) -> Result<Doc, Error> {
+        let doc = Doc {
+            id,
+            version: 0,
+            title: self.title,
+            body: self.body,
+            access_key: self.access_key,
+            revisions: Vec::new(),
+        };
+        validate(&doc)?;
+        Ok(doc)
+    }
+}
+
+impl PutDoc {
+    /// The requested state at `id`, from the current one (`None`: a create
+    /// with `If-None-Match: *`, which must carry an access key).
+    pub fn to_doc(&self, id: u64, current: Option<&Doc>) -> Result<Doc, Error> {
+        if self.id.is_some_and(|sent| sent != id) {
+            return Err(Error::Unprocessable(
+                "the id in the body differs from the one in the path".into(),
+            ));
+        }
+        let access_key = match (&self.access_key, current) {
+            (Some(key), _) => key.clone(),
+            (None, Some(current)) => current.access_key.clone(),
+            (None, None) => {
+                return Err(Error::Unprocessable(
+                    "a new document needs an `accessKey`".into(),
+                ));
+            }
+        };
+        let doc = Doc {
+            id,
+            version: current.map_or(0, |c| c.version),
+            title: self.title.clone(),
+            body: self.body.clone(),
+            access_key,
+            revisions: Vec::new(),
+        };
+        validate(&doc)?;
+        Ok(match current {
+            Some(current) => current.succeeded_by(doc),
+            None => doc,
+        })
+    }
+}
+
+/// The rules every stored document meets.
+pub fn validate(doc: &Doc) -> Result<(), Error> {
+    let problem = if doc.id == 0 {
+        "`id` starts at 1"
+    } else if doc.title.trim().is_empty() {
+        "`title` cannot be empty"
+    } else if doc.title.chars().count() > 200 {
+        "`title` has at most 200 characters"
+    } else if doc.body.len() > 16 * 1024 {
+        "`body` has at most 16 KiB"
+    } else if doc.access_key.len() < 8 || doc.access_key.len() > 256 {
+        "`accessKey` has 8 to 256 bytes"
+    } else {
+        return Ok(());
+    };
+    Err(Error::Unprocessable(problem.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(version: u32, title: &str) -> Doc {
+        Doc {
+            id: 1,
+            version,
+            title: title.into(),
+            body: String::new(),
+            access_key: "key-12345".into(),
+            revisions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn history_is_bounded_and_ordered() {
+        let mut current = doc(1, "t1");
+        for v in 2..=30 {
+            current = current.succeeded_by(doc(v, &format!("t{v}")));
+        }
+        let versions: Vec<u32> = current.history().map(|r| r.version).collect();
+        assert_eq!(versions, (10..=30).collect::<Vec<_>>());
+        assert_eq!(current.revisions.len(), HISTORY);
+        assert_eq!(current.history().last().unwrap().title, "t30");
+    }
+}

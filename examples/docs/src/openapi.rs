@@ -1,0 +1,69 @@
+//! `/openapi.json`: the OpenAPI 3.1 document of the docs service. The
+//! problem responses come from optimist's `utoipa` feature.
+
+#![allow(dead_code)] // the types below exist to describe responses
+
+use std::sync::LazyLock;
+
+use actix_web::HttpResponse;
+use optimist::openapi::{EditConflictProblem, FieldConflict, Problem};
+use utoipa::{IntoParams, IntoResponses, OpenApi, ToSchema};
+
+use crate::model::{DocView, NewDoc, PutDoc, Revision};
+
+/// The document, with its `ETag`.
+#[derive(IntoResponses)]
+#[response(status = 200, headers(("ETag" = String, description = "The strong entity tag of the version returned")))]
+pub struct Found(#[to_schema] DocView);
+
+/// Created, with its `ETag` and `Location`.
+#[derive(IntoResponses)]
+#[response(status = 201, headers(("ETag" = String, description = "The entity tag of version 1 (or the next never-used version)"), ("Location" = String, description = "The document's URL")))]
+pub struct Created(#[to_schema] DocView);
+
+/// A 409 for a stale write, with a link to the revisions to merge from.
+#[derive(ToSchema)]
+pub struct DocConflictProblem {
+    /// The members every edit conflict has.
+    #[serde(flatten)]
+    conflict: EditConflictProblem,
+    /// `/api/docs/{id}/revisions?from={yourVersion}&to={currentVersion}`.
+    revisions: String,
+}
+
+/// A stale write: the fields changed since the request's version, and
+/// where to read the revisions in between.
+#[derive(IntoResponses)]
+#[response(status = 409, content_type = "application/problem+json", headers(("ETag" = String, description = "The strong entity tag of the current version")))]
+pub struct EditConflict(#[to_schema] DocConflictProblem);
+
+/// The document's id.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct IdParam {
+    /// The document's id.
+    id: u64,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "optimist docs", description = "A conflict-aware wiki: optimistic concurrency with ETags, field-level conflicts and merges, a bounded revision history, RFC 9457 problems."),
+    paths(crate::routes::list, crate::routes::create, crate::routes::get, crate::routes::put,
+        crate::routes::patch, crate::routes::delete, crate::routes::revisions, crate::routes::revision),
+    components(schemas(DocView, NewDoc, PutDoc, Revision, Problem, EditConflictProblem, DocConflictProblem, FieldConflict)),
+    tags((name = "docs", description = "Documents and their revisions"))
+)]
+struct ApiDoc;
+
+static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
+    ApiDoc::openapi()
+        .to_json()
+        .unwrap_or_else(|e| unreachable!("the document serialises: {e}"))
+});
+
+/// `GET /openapi.json`.
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(DOCUMENT.as_str())
+}

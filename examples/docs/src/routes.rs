@@ -1,0 +1,228 @@
+//! The handlers. Each is a few lines: optimist decides, actix-web serves.
+
+use actix_web::{HttpResponse, web};
+use optimist::actix::{Json, MergePatch, Method, Path};
+use optimist::store::SqlStore;
+use optimist::{Error, Outcome, Policy, Preconditions, Store, Stored, Tagged, Write, WriteKind};
+use serde::Deserialize;
+
+use crate::model::{Doc, DocView, NewDoc, PutDoc, Revision, validate};
+
+/// What every handler shares.
+pub struct App {
+    /// The documents, each with its history.
+    pub store: SqlStore<Doc>,
+    /// Conditional writes required, PATCH merged, every false `If-Match`
+    /// refused (SPEC §3's default: "already applied" is off).
+    pub policy: Policy,
+}
+
+type State = web::Data<App>;
+
+fn location(id: u64) -> String {
+    format!("/api/docs/{id}")
+}
+
+fn view(stored: &Stored<Doc>) -> DocView {
+    DocView::from(stored.value())
+}
+
+/// The response of a successful PUT or PATCH.
+fn written(done: &optimist::Written<Doc>) -> Tagged<DocView> {
+    match done.outcome {
+        Outcome::Created => Tagged::created(
+            &done.stored,
+            &location(done.stored.value().id),
+            view(&done.stored),
+        ),
+        Outcome::Updated | Outcome::Unchanged => Tagged::ok(&done.stored, view(&done.stored)),
+    }
+}
+
+/// A 409 for a stale write also links to the revisions between the
+/// client's version and the current one, to merge from.
+fn with_revisions_link(id: u64, error: Error) -> Error {
+    match error {
+        Error::Conflict(conflict) => {
+            let link = format!(
+                "/api/docs/{id}/revisions?from={}&to={}",
+                conflict.your_version(),
+                conflict.current_version()
+            );
+            Error::from(conflict.with_extension("revisions", link.into()))
+        }
+        other => other,
+    }
+}
+
+/// List every document.
+#[utoipa::path(get, path = "/api/docs", tag = "docs",
+    responses((status = 200, description = "Every document", body = [DocView]), optimist::openapi::Unavailable))]
+pub async fn list(app: State) -> Result<HttpResponse, Error> {
+    let docs: Vec<DocView> = app.store.list().await?.iter().map(view).collect();
+    Ok(HttpResponse::Ok().json(docs))
+}
+
+/// Create a document: 201, or 409 where the id exists.
+#[utoipa::path(post, path = "/api/docs", tag = "docs", request_body = NewDoc,
+    responses(crate::openapi::Created, optimist::openapi::AlreadyExists, optimist::openapi::BadInput, optimist::openapi::Unavailable))]
+pub async fn create(app: State, Json(new): Json<NewDoc>) -> Result<Tagged<DocView>, Error> {
+    let stored = match new.id {
+        Some(id) => optimist::create(&app.store, new.into_doc(id)?).await?,
+        None => optimist::ops::create_next(&app.store, new.into_doc(1)?, |d, id| d.id = id).await?,
+    };
+    Ok(Tagged::created(
+        &stored,
+        &location(stored.value().id),
+        view(&stored),
+    ))
+}
+
+/// Read a document (GET or HEAD), with its `ETag`; 304 if `If-None-Match` names it.
+#[utoipa::path(
+    get,
+    path = "/api/docs/{id}",
+    tag = "docs",
+    params(crate::openapi::IdParam, optimist::openapi::ReadConditions),
+    responses(
+        crate::openapi::Found,
+        optimist::openapi::NotModified,
+        optimist::openapi::NotFound,
+        optimist::openapi::PreconditionFailed,
+        optimist::openapi::BadInput
+    )
+)]
+pub async fn get(
+    app: State,
+    Path(id): Path<u64>,
+    pre: Preconditions,
+    Method(method): Method,
+) -> Result<Tagged<DocView>, Error> {
+    let doc = optimist::read(&app.store, &id, &pre, &method).await?;
+    Ok(Tagged::ok(&doc, view(&doc)))
+}
+
+/// Replace a document, based on `If-Match` or the body's `version`; `If-None-Match: *` creates.
+#[utoipa::path(put, path = "/api/docs/{id}", tag = "docs", request_body = PutDoc,
+    params(crate::openapi::IdParam, optimist::openapi::WriteConditions),
+    responses(crate::openapi::Found, crate::openapi::Created, crate::openapi::EditConflict,
+        optimist::openapi::PreconditionFailed, optimist::openapi::PreconditionRequired,
+        optimist::openapi::NotFound, optimist::openapi::BadInput, optimist::openapi::Unavailable))]
+pub async fn put(
+    app: State,
+    Path(id): Path<u64>,
+    pre: Preconditions,
+    Json(body): Json<PutDoc>,
+) -> Result<Tagged<DocView>, Error> {
+    let write = Write::new(WriteKind::Put, &pre, &app.policy).base(body.version);
+    let done = optimist::write(&app.store, &id, write, |current| body.to_doc(id, current))
+        .await
+        .map_err(|e| with_revisions_link(id, e))?;
+    Ok(written(&done))
+}
+
+/// Merge-patch a document; a stale patch that touches no field changed since its version is merged.
+#[utoipa::path(patch, path = "/api/docs/{id}", tag = "docs",
+    request_body(content = serde_json::Value, content_type = "application/merge-patch+json",
+        description = "A JSON merge patch (RFC 7396) of title, body or accessKey; `version` names the version it is based on"),
+    params(crate::openapi::IdParam, optimist::openapi::WriteConditions),
+    responses(crate::openapi::Found, crate::openapi::EditConflict, optimist::openapi::PreconditionFailed,
+        optimist::openapi::PreconditionRequired, optimist::openapi::NotFound, optimist::openapi::BadInput,
+        optimist::openapi::Unavailable))]
+pub async fn patch(
+    app: State,
+    Path(id): Path<u64>,
+    pre: Preconditions,
+    MergePatch(patch): MergePatch<Doc>,
+) -> Result<Tagged<DocView>, Error> {
+    let write = Write::new(WriteKind::Patch, &pre, &app.policy).base(patch.base());
+    let done = optimist::write(&app.store, &id, write, |current| {
+        let current = current.ok_or_else(|| Error::not_found("Doc", &id))?;
+        let doc = patch.apply(current)?;
+        validate(&doc)?;
+        Ok(current.succeeded_by(doc))
+    })
+    .await
+    .map_err(|e| with_revisions_link(id, e))?;
+    Ok(written(&done))
+}
+
+/// Delete a document and its history, based on `If-Match`.
+#[utoipa::path(delete, path = "/api/docs/{id}", tag = "docs",
+    params(crate::openapi::IdParam, optimist::openapi::WriteConditions),
+    responses((status = 204, description = "Deleted"), optimist::openapi::PreconditionFailed,
+        optimist::openapi::PreconditionRequired, optimist::openapi::NotFound, optimist::openapi::BadInput,
+        optimist::openapi::Unavailable))]
+pub async fn delete(
+    app: State,
+    Path(id): Path<u64>,
+    pre: Preconditions,
+) -> Result<HttpResponse, Error> {
+    optimist::delete(&app.store, &id, &pre, &app.policy).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Which revisions to list: versions `from` to `to`, both included.
+#[derive(Deserialize, Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct Range {
+    /// The first version to list (default: the oldest kept).
+    from: Option<u32>,
+    /// The last version to list (default: the current one).
+    to: Option<u32>,
+}
+
+/// The kept revisions, oldest first, ending with the current version. The
+/// `ETag` is the document's: the list changes only when the document does.
+#[utoipa::path(get, path = "/api/docs/{id}/revisions", tag = "docs",
+    params(crate::openapi::IdParam, Range, optimist::openapi::ReadConditions),
+    responses((status = 200, description = "The revisions in the range", body = [Revision],
+        headers(("ETag" = String, description = "The document's current entity tag"))),
+        optimist::openapi::NotModified, optimist::openapi::NotFound, optimist::openapi::BadInput))]
+pub async fn revisions(
+    app: State,
+    Path(id): Path<u64>,
+    range: web::Query<Range>,
+    pre: Preconditions,
+    Method(method): Method,
+) -> Result<Tagged<Vec<Revision>>, Error> {
+    let doc = optimist::read(&app.store, &id, &pre, &method).await?;
+    let (from, to) = (range.from.unwrap_or(0), range.to.unwrap_or(u32::MAX));
+    if from > to {
+        return Err(Error::BadRequest(format!(
+            "`from` ({from}) is after `to` ({to})"
+        )));
+    }
+    let listed = doc
+        .value()
+        .history()
+        .filter(|r| (from..=to).contains(&r.version))
+        .collect();
+    Ok(Tagged::ok(&doc, listed))
+}
+
+/// One revision; its `ETag` is that of the version it records.
+#[utoipa::path(get, path = "/api/docs/{id}/revisions/{version}", tag = "docs",
+    params(crate::openapi::IdParam, ("version" = u32, Path, description = "The version")),
+    responses((status = 200, description = "The document's text at that version", body = Revision,
+        headers(("ETag" = String, description = "The entity tag of that version"))),
+        optimist::openapi::NotFound, optimist::openapi::BadInput))]
+pub async fn revision(
+    app: State,
+    Path((id, version)): Path<(u64, u32)>,
+) -> Result<Tagged<Revision>, Error> {
+    let doc = optimist::read(
+        &app.store,
+        &id,
+        &Preconditions::default(),
+        &http::Method::GET,
+    )
+    .await?;
+    let found = doc.value().history().find(|r| r.version == version);
+    let revision = found
+        .ok_or_else(|| Error::not_found("Revision", &format_args!("{version} of Doc {id}")))?;
+    let tag = optimist::Version::new(u64::from(revision.version))
+        .unwrap_or_else(|| unreachable!("stored versions start at 1"));
+    Ok(Tagged::at(tag, revision))
+}
