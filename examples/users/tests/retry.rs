@@ -4,60 +4,22 @@
 
 mod support;
 
-use std::time::Duration;
-
 use optimist::client::{ClientError, Retry, Via, update};
+use optimist_conformance::retry;
 use optimist_example_users::model::UserView;
-use serde_json::json;
 use support::{Backend, Service, USERS, fresh_database};
-
-fn increment(mut user: UserView) -> UserView {
-    user.name = (user.name.parse::<u64>().unwrap() + 1).to_string();
-    user
-}
-
-async fn contended_counter(backend: Backend) {
-    let service = Service::start(&USERS, &fresh_database(backend).await);
-    let api = service.client();
-    let counter = json!({"id": 1, "name": "0", "email": "counter@example.org", "password": "pw"});
-    assert_eq!(api.create(&counter).await.status, 201);
-    let url = format!("{}/api/users/1", service.base);
-    // The users service answers a false If-Match with 2xx when the state
-    // already equals the request (RFC 9110 §13.1.1), which a counter cannot
-    // tell from its own write: write back the version read instead.
-    let retry = Retry::default()
-        .attempts(10_000)
-        .backoff(Duration::from_millis(1), Duration::from_millis(20))
-        .via(Via::BodyVersion);
-    let clients: Vec<_> = (0..8)
-        .map(|_| {
-            let (client, url) = (reqwest::Client::new(), url.clone());
-            tokio::spawn(async move {
-                for _ in 0..50 {
-                    update(&client, &url, &retry, increment).await.unwrap();
-                }
-            })
-        })
-        .collect();
-    for client in clients {
-        client.await.unwrap();
-    }
-    let last = api.get("/api/users/1", &[]).await.json();
-    assert_eq!(
-        last["name"], "400",
-        "every increment landed exactly once: {last}"
-    );
-    assert_eq!(last["version"], 401);
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_contended_counter() {
-    contended_counter(Backend::Sqlite).await;
+    // The users service answers a false If-Match with 2xx when the state
+    // already equals the request (RFC 9110 §13.1.1), which a counter cannot
+    // tell from its own write: write back the version read instead.
+    retry::contended_counter(&USERS, Backend::Sqlite, Via::BodyVersion).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_contended_counter() {
-    contended_counter(Backend::Postgres).await;
+    retry::contended_counter(&USERS, Backend::Postgres, Via::BodyVersion).await;
 }
 
 #[tokio::test]
