@@ -53,6 +53,10 @@
 //! [`Stamps`] in a [`Store`]; the rules of reads and writes in [`read`],
 //! [`create`], [`write`](fn@write) and [`delete`]; and one [`Error`] type that renders
 //! RFC 9457 problem responses. See [`problems`] for every problem type.
+//!
+//! New here? The guides (`guide::axum`, `guide::actix_web`, built with the
+//! `axum` and `actix-web` features as on docs.rs) walk a handler that loses
+//! updates to a conflict-aware one.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -68,6 +72,14 @@ pub mod content;
 mod error;
 mod etag;
 mod fields;
+/// Guides: from a handler that loses updates to a conflict-aware one.
+#[cfg(all(feature = "axum", feature = "actix-web"))]
+pub mod guide {
+    #[doc = include_str!("../guide/axum.md")]
+    pub mod axum {}
+    #[doc = include_str!("../guide/actix-web.md")]
+    pub mod actix_web {}
+}
 #[cfg(feature = "utoipa")]
 pub mod openapi;
 pub mod ops;

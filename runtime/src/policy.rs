@@ -26,15 +26,23 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy {
-            require_precondition: true,
-            merge_patches: true,
-            already_applied: false,
-        }
+        Policy::DEFAULT
     }
 }
 
 impl Policy {
+    /// The default policy as a constant, so `&Policy::DEFAULT` lives as
+    /// long as the program.
+    ///
+    /// ```
+    /// assert_eq!(optimist::Policy::DEFAULT, optimist::Policy::default());
+    /// ```
+    pub const DEFAULT: Policy = Policy {
+        require_precondition: true,
+        merge_patches: true,
+        already_applied: false,
+    };
+
     /// `true` (default): a write without `If-Match` or a body version is
     /// 428. `false`: it is applied unconditionally (last write wins).
     #[must_use]
