@@ -6,6 +6,7 @@
 // A test harness: its helpers assert, and their results are for asserting.
 #![allow(clippy::missing_panics_doc, clippy::must_use_candidate)]
 
+pub mod bad_input;
 pub mod retry;
 pub mod secrets;
 mod service;

@@ -1,0 +1,78 @@
+//! SPEC §5: the common table of malformed requests (none is a 5xx, each a
+//! problem+json, nothing written), and the docs service's own rules.
+
+mod support;
+
+use optimist_conformance::bad_input::{self, Case, case};
+use reqwest::Method;
+use support::{Backend, DOCS};
+
+fn doc_rules() -> Vec<Case> {
+    let (j, mp) = ("application/json", "application/merge-patch+json");
+    vec![
+        case("POST body over 16 KiB", Method::POST, "/api/docs", 422).body(
+            j,
+            format!(
+                r#"{{"title":"T","body":"{}","accessKey":"key-12345"}}"#,
+                "b".repeat(17_000)
+            ),
+        ),
+        case("POST short access key", Method::POST, "/api/docs", 422)
+            .body(j, r#"{"title":"T","body":"","accessKey":"short"}"#),
+        case("PATCH of the history", Method::PATCH, "/api/docs/1", 422)
+            .header("if-match", "\"v1\"")
+            .body(mp, r#"{"revisions":[]}"#),
+        case(
+            "revisions range reversed",
+            Method::GET,
+            "/api/docs/1/revisions?from=3&to=1",
+            400,
+        ),
+        case(
+            "revisions range not a number",
+            Method::GET,
+            "/api/docs/1/revisions?to=x",
+            400,
+        ),
+        case(
+            "revisions unknown query",
+            Method::GET,
+            "/api/docs/1/revisions?since=1",
+            400,
+        ),
+        case(
+            "revision not a number",
+            Method::GET,
+            "/api/docs/1/revisions/v1",
+            400,
+        ),
+        case(
+            "revision never made",
+            Method::GET,
+            "/api/docs/1/revisions/2",
+            404,
+        ),
+        case(
+            "revisions of an unknown doc",
+            Method::GET,
+            "/api/docs/9/revisions",
+            404,
+        ),
+        case(
+            "revisions are read-only",
+            Method::DELETE,
+            "/api/docs/1/revisions/1",
+            405,
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn sqlite_bad_input() {
+    bad_input::run(&DOCS, Backend::Sqlite, doc_rules()).await;
+}
+
+#[tokio::test]
+async fn postgres_bad_input() {
+    bad_input::run(&DOCS, Backend::Postgres, doc_rules()).await;
+}
