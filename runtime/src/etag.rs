@@ -152,7 +152,7 @@ pub(crate) fn for_each_tag<'a>(
         }
         seen_any = true;
         each(tag);
-        let trimmed = after.trim_ascii_start();
+        let trimmed = skip_ows(after);
         // Tags are separated by commas; `"a""b"` is not a list.
         if !trimmed.is_empty() && trimmed[0] != b',' {
             return Err(TagError::Malformed);
@@ -164,6 +164,15 @@ pub(crate) fn for_each_tag<'a>(
     } else {
         Err(TagError::Malformed)
     }
+}
+
+/// RFC 9110 §5.6.3: `OWS = *( SP / HTAB )` — not every ASCII space
+/// (a form feed is not whitespace in HTTP).
+pub(crate) fn skip_ows(mut s: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = s {
+        s = rest;
+    }
+    s
 }
 
 fn skip_ows_and_commas(mut s: &[u8]) -> &[u8] {
@@ -293,6 +302,17 @@ mod tests {
         let mut tags = Vec::new();
         for_each_tag(s.as_bytes(), &mut count, |t| tags.push(t.to_string()))?;
         Ok(tags)
+    }
+
+    /// Found by the `header` fuzz target: only SP and HTAB are OWS.
+    #[test]
+    fn a_form_feed_is_not_whitespace() {
+        assert_eq!(list("\"a\"\x0c"), Err(TagError::Malformed));
+        assert_eq!(list("\"a\"\x0c, \"b\""), Err(TagError::Malformed));
+        assert_eq!(
+            list("\"a\" \t, \"b\""),
+            Ok(vec!["\"a\"".into(), "\"b\"".into()])
+        );
     }
 
     #[test]

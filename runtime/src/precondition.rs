@@ -170,6 +170,12 @@ pub enum Evaluation {
     IfNoneMatchFailed,
 }
 
+/// `*` with optional whitespace (SP and HTAB only) around it.
+fn is_star(line: &[u8]) -> bool {
+    let line = crate::etag::skip_ows(line);
+    line.first() == Some(&b'*') && line[1..].iter().all(|b| matches!(b, b' ' | b'\t'))
+}
+
 fn parse_condition<'a>(
     lines: impl IntoIterator<Item = &'a [u8]>,
     header: &'static str,
@@ -179,7 +185,7 @@ fn parse_condition<'a>(
     let Some(first) = lines.next() else {
         return Ok(None);
     };
-    if first.trim_ascii() == b"*" {
+    if is_star(first) {
         // `*` stands alone: `*, "a"` or a second field line is malformed.
         return match lines.next() {
             None => Ok(Some(Condition::Any)),
