@@ -53,7 +53,8 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, Responder, ResponseError
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::{Error, Preconditions, ResourcePatch, Tagged, Versioned, content};
+use crate::content::{self, BodyTimeout};
+use crate::{Error, Preconditions, ResourcePatch, Tagged, Versioned};
 
 /// Rebuilds a response of the core (`http` 1) as an actix-web one.
 fn respond(response: http::Response<Vec<u8>>) -> HttpResponse {
@@ -190,7 +191,8 @@ type BodyFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>>>>;
 type Parse<T> = fn(Option<&[u8]>, &[u8]) -> Result<T, Error>;
 
 /// Reads the body within actix-web's `PayloadConfig` limit (413 beyond it)
-/// and hands it, with its `Content-Type`, to `parse`.
+/// and the [`BodyTimeout`] app data (408 beyond it), and hands it, with
+/// its `Content-Type`, to `parse`.
 fn read_body<T: 'static>(
     req: &HttpRequest,
     payload: &mut Payload,
@@ -198,8 +200,15 @@ fn read_body<T: 'static>(
 ) -> BodyFuture<T> {
     let req = req.clone();
     let bytes = web::Bytes::from_request(&req, payload);
+    let timeout = req.app_data::<BodyTimeout>().copied();
     Box::pin(async move {
-        let body = bytes.await.map_err(|e| {
+        let read = match timeout {
+            Some(BodyTimeout(limit)) => actix_web::rt::time::timeout(limit, bytes)
+                .await
+                .map_err(|_| Error::RequestTimeout)?,
+            None => bytes.await,
+        };
+        let body = read.map_err(|e| {
             if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
             {
                 Error::PayloadTooLarge

@@ -35,7 +35,8 @@ use http::{HeaderValue, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::{Error, Preconditions, ResourcePatch, Tagged, Versioned, content};
+use crate::content::{self, BodyTimeout};
+use crate::{Error, Preconditions, ResourcePatch, Tagged, Versioned};
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
@@ -73,9 +74,18 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
 }
 
 /// The body, or 413 where it exceeds the body limit (axum's
-/// `DefaultBodyLimit`).
+/// `DefaultBodyLimit`), or 408 where it takes longer than the
+/// [`BodyTimeout`] extension.
 async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Error> {
-    Bytes::from_request(req, state).await.map_err(|rejection| {
+    let timeout = req.extensions().get::<BodyTimeout>().copied();
+    let read = Bytes::from_request(req, state);
+    let read = match timeout {
+        Some(BodyTimeout(limit)) => tokio::time::timeout(limit, read)
+            .await
+            .map_err(|_| Error::RequestTimeout)?,
+        None => read.await,
+    };
+    read.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Error::PayloadTooLarge
         } else {

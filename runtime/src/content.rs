@@ -3,6 +3,8 @@
 //! The framework adapters ([`axum`](crate::axum), [`actix`](crate::actix))
 //! only fetch the bytes and the `Content-Type` and call these.
 
+use core::time::Duration;
+
 use serde::de::DeserializeOwned;
 
 use crate::{Error, MERGE_PATCH_JSON, ResourcePatch, Versioned};
@@ -82,3 +84,16 @@ pub fn merge_patch<T: Versioned>(
     }
     ResourcePatch::new(parse(body)?)
 }
+
+/// How long a client may take to send a request body. The body extractors
+/// of the framework adapters look it up (axum: a request extension, as
+/// added by `axum::Extension`; actix-web: app data) and answer 408 when
+/// the body is not complete in time, before any store is touched. Without
+/// it they wait as long as the connection lives.
+///
+/// ```
+/// let timeout = optimist::content::BodyTimeout(std::time::Duration::from_secs(10));
+/// # let _ = timeout;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyTimeout(pub Duration);

@@ -106,6 +106,8 @@ pub enum Error {
     UnsupportedMediaType(String),
     /// 413: content larger than the service accepts.
     PayloadTooLarge,
+    /// 408: the body did not arrive within the service's [`BodyTimeout`](crate::content::BodyTimeout).
+    RequestTimeout,
     /// 404: no route matches the path.
     NoRoute,
     /// 405: the route exists but not for this method.
@@ -165,6 +167,7 @@ impl Error {
             Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -227,6 +230,7 @@ impl Error {
                 problem!("unsupported-media-type", "Unsupported media type")
             }
             Error::PayloadTooLarge => problem!("payload-too-large", "Payload too large"),
+            Error::RequestTimeout => problem!("request-timeout", "Request timeout"),
             Error::NoRoute => problem!("no-route", "Not found"),
             Error::MethodNotAllowed => problem!("method-not-allowed", "Method not allowed"),
             Error::Unavailable(_) => problem!("unavailable", "Service unavailable"),
@@ -261,6 +265,7 @@ impl fmt::Display for Error {
             Error::Header(e) => fmt::Display::fmt(e, f),
             Error::BadRequest(d) | Error::Unprocessable(d) | Error::UnsupportedMediaType(d) => f.write_str(d),
             Error::PayloadTooLarge => f.write_str("the content is larger than this service accepts"),
+            Error::RequestTimeout => f.write_str("the request body did not arrive in time"),
             Error::NoRoute => f.write_str("no resource lives at this path"),
             Error::MethodNotAllowed => f.write_str("this resource does not support the method"),
             Error::Unavailable(_) => f.write_str("the store is unavailable; retry later"),

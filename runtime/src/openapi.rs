@@ -133,6 +133,9 @@ pub enum BadInput {
     /// Invalid JSON, a malformed `If-Match`/`If-None-Match`, or a bad id in the path.
     #[response(status = 400, content_type = "application/problem+json")]
     BadRequest(#[to_schema] Problem),
+    /// The body did not arrive in the time the service allows.
+    #[response(status = 408, content_type = "application/problem+json")]
+    Timeout(#[to_schema] Problem),
     /// The body is larger than the service accepts.
     #[response(status = 413, content_type = "application/problem+json")]
     TooLarge(#[to_schema] Problem),

@@ -1,6 +1,6 @@
 //! Rendering errors as RFC 9457 `application/problem+json` responses.
 
-use http::header::{CONTENT_TYPE, ETAG, RETRY_AFTER};
+use http::header::{CONNECTION, CONTENT_TYPE, ETAG, RETRY_AFTER};
 use http::{HeaderValue, Response, StatusCode};
 use serde::Serialize;
 use serde_json::Value;
@@ -119,6 +119,10 @@ impl Error {
         }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        if status == StatusCode::REQUEST_TIMEOUT {
+            // RFC 9110 §15.5.9: the server closes the connection.
+            headers.insert(CONNECTION, HeaderValue::from_static("close"));
         }
         response
     }

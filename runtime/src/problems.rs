@@ -51,6 +51,10 @@
 //! ## payload-too-large
 //! Status 413. A body larger than the service accepts.
 //!
+//! ## request-timeout
+//! Status 408. The client did not send the whole body in the time the
+//! service allows; nothing was read or written. The connection is closed.
+//!
 //! ## no-route
 //! Status 404. No route matches the path.
 //!

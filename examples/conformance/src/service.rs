@@ -32,6 +32,22 @@ fn unique() -> String {
     )
 }
 
+/// A fresh, empty database on the PostgreSQL server at `admin`.
+pub async fn fresh_postgres_database(admin: &str) -> String {
+    let name = format!("optimist_{}", unique());
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(admin)
+        .await
+        .unwrap();
+    sqlx::Executor::execute(
+        &mut conn,
+        sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")),
+    )
+    .await
+    .unwrap();
+    let base = admin.rsplit_once('/').unwrap().0;
+    format!("{base}/{name}")
+}
+
 /// A fresh, empty database for one test.
 ///
 /// # Panics
@@ -48,18 +64,7 @@ pub async fn fresh_database(backend: Backend) -> String {
             let admin = std::env::var("OPTIMIST_TEST_POSTGRES").expect(
                 "OPTIMIST_TEST_POSTGRES is not set: run the suite with `bash .ci/test`, which starts PostgreSQL",
             );
-            let name = format!("optimist_{}", unique());
-            let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
-                .await
-                .unwrap();
-            sqlx::Executor::execute(
-                &mut conn,
-                sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")),
-            )
-            .await
-            .unwrap();
-            let base = admin.rsplit_once('/').unwrap().0;
-            format!("{base}/{name}")
+            fresh_postgres_database(&admin).await
         }
     }
 }
@@ -81,7 +86,13 @@ impl Service {
     /// Where the binary does not start or does not print its address.
     #[must_use]
     pub fn start(subject: &Subject, db: &str) -> Service {
-        Self::spawn(subject, db, "warn", Stdio::inherit())
+        Self::spawn(subject, db, "warn", Stdio::inherit(), &[])
+    }
+
+    /// Starts the service on `db` with more command-line arguments.
+    #[must_use]
+    pub fn start_with(subject: &Subject, db: &str, args: &[&str]) -> Service {
+        Self::spawn(subject, db, "warn", Stdio::inherit(), args)
     }
 
     /// Starts the service logging everything at `debug` into `log`.
@@ -95,12 +106,14 @@ impl Service {
             db,
             "debug",
             std::fs::File::create(log).unwrap().into(),
+            &[],
         )
     }
 
-    fn spawn(subject: &Subject, db: &str, level: &str, stderr: Stdio) -> Service {
+    fn spawn(subject: &Subject, db: &str, level: &str, stderr: Stdio, args: &[&str]) -> Service {
         let mut child = Command::new(subject.binary)
             .args(["--port", "0", "--db", db])
+            .args(args)
             .env("RUST_LOG", level)
             .stdout(Stdio::piped())
             .stderr(stderr)

@@ -14,6 +14,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{HttpServer, web};
+use optimist::content::BodyTimeout;
 use optimist::store::SqlStore;
 use optimist::{Error, Policy};
 
@@ -23,9 +24,10 @@ pub use crate::routes::App;
 /// The largest request body the service reads.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-/// How long a client may take to send a request's head; a slower one is
-/// answered 408 and disconnected, so it cannot hold a connection open.
-pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a client may take to send a request's head, and then its
+/// body, by default: a slower one is answered 408 and disconnected, so it
+/// cannot hold a connection or a handler.
+pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The default database: a SQLite file beside the working directory.
 pub const DEFAULT_DB: &str = "sqlite://docs.db?mode=rwc";
@@ -104,16 +106,22 @@ async fn log(
 
 /// Binds `127.0.0.1:port` (0: any free port) and returns the server with
 /// the address it listens on. actix-web stops it on SIGINT or SIGTERM,
-/// after the requests in flight.
-pub fn bind(app: App, port: u16) -> std::io::Result<(Server, std::net::SocketAddr)> {
+/// after the requests in flight. `client_timeout` bounds the time to send
+/// a request's head (actix-web) and then its body (optimist's extractors).
+pub fn bind(
+    app: App,
+    port: u16,
+    client_timeout: Duration,
+) -> std::io::Result<(Server, std::net::SocketAddr)> {
     let app = web::Data::new(app);
     let server = HttpServer::new(move || {
         actix_web::App::new()
             .app_data(app.clone())
+            .app_data(BodyTimeout(client_timeout))
             .configure(configure)
             .wrap(from_fn(log))
     })
-    .client_request_timeout(HEAD_TIMEOUT)
+    .client_request_timeout(client_timeout)
     .client_disconnect_timeout(Duration::from_secs(1))
     .shutdown_timeout(10)
     .bind(("127.0.0.1", port))?;

@@ -9,13 +9,18 @@ pub mod openapi;
 pub mod routes;
 
 use std::future::Future;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
+use axum::{Extension, Router};
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use optimist::content::BodyTimeout;
 use optimist::store::SqlStore;
 use optimist::{Error, Policy};
 use tokio::net::TcpListener;
@@ -82,14 +87,64 @@ async fn log(request: Request, next: Next) -> Response {
     response
 }
 
+/// How long a client may take to send a request's head, and then its
+/// body, by default: a slower one cannot hold a connection or a handler.
+pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Serves on `listener` until `shutdown` completes, then finishes the
-/// requests in flight.
+/// requests in flight (for at most 10 s).
+///
+/// Each connection is HTTP/1.1 with a deadline of `client_timeout` for
+/// the request head (hyper closes a connection that misses it) and for
+/// the body (optimist's extractors answer 408).
 pub async fn serve(
     listener: TcpListener,
     app: App,
+    client_timeout: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let router = router(app).layer(Extension(BodyTimeout(client_timeout)));
+    serve_router(listener, router, client_timeout, shutdown).await
+}
+
+/// [`serve`] for any router: the benchmark baseline is served by the
+/// same connection loop, so that the load benchmark compares the handlers.
+pub async fn serve_router(
+    listener: TcpListener,
+    router: Router,
+    client_timeout: Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors, say: wait, do not spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let mut http = http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(client_timeout);
+        let connection = http.serve_connection(
+            TokioIo::new(stream),
+            TowerToHyperService::new(router.clone()),
+        );
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A client that goes away mid-request ends its connection here;
+            // hyper drops the request, and with it any write not yet sent.
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
+    Ok(())
 }

@@ -80,7 +80,8 @@ fn store_error(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreE
 impl<T> SqlStore<T> {
     /// Connects to `url` (`sqlite://users.db?mode=rwc`, `sqlite::memory:`,
     /// `postgres://…`) and creates the table `table` if it is missing.
-    /// SQLite files use write-ahead logging and wait up to 5 s for locks.
+    /// SQLite files use write-ahead logging and wait up to 5 s for locks;
+    /// a request waits up to 5 s for a connection.
     pub async fn connect(url: &str, table: &str) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
         let is_sqlite = url.starts_with("sqlite:");
@@ -88,6 +89,8 @@ impl<T> SqlStore<T> {
         let max = if url.contains(":memory:") { 1 } else { 8 };
         let pool = AnyPoolOptions::new()
             .max_connections(max)
+            // A database that is down answers 503 after 5 s, not sqlx's 30.
+            .acquire_timeout(std::time::Duration::from_secs(5))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if is_sqlite {

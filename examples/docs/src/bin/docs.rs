@@ -1,7 +1,9 @@
 //! `docs`: the conflict-aware wiki.
 
 use clap::Parser;
-use optimist_example_docs::{App, DEFAULT_DB, bind};
+use std::time::Duration;
+
+use optimist_example_docs::{App, CLIENT_TIMEOUT, DEFAULT_DB, bind};
 
 /// A conflict-aware wiki with a bounded revision history per document.
 #[derive(Parser)]
@@ -14,6 +16,10 @@ struct Args {
     /// run) or `postgres://…` to share one database between processes.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DB)]
     db: String,
+    /// Milliseconds a client may take to send a request's head, and then
+    /// its body.
+    #[arg(long, default_value_t = CLIENT_TIMEOUT.as_millis().try_into().unwrap_or(u64::MAX))]
+    client_timeout_ms: u64,
 }
 
 #[actix_web::main]
@@ -26,7 +32,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
     let args = Args::parse();
     let app = App::connect(&args.db).await?;
-    let (server, addr) = bind(app, args.port)?;
+    let (server, addr) = bind(
+        app,
+        args.port,
+        Duration::from_millis(args.client_timeout_ms),
+    )?;
     // Tests and scripts read this line to find the port.
     println!("listening on http://{addr}");
     tracing::info!("serving");

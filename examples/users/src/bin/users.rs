@@ -1,7 +1,9 @@
 //! `users`: the conflict-aware users service.
 
 use clap::Parser;
-use optimist_example_users::{App, DEFAULT_DB, serve};
+use std::time::Duration;
+
+use optimist_example_users::{App, CLIENT_TIMEOUT, DEFAULT_DB, serve, serve_router};
 use tokio::net::TcpListener;
 
 /// A conflict-aware users service (SPEC §7).
@@ -15,6 +17,10 @@ struct Args {
     /// run) or `postgres://…` to share one database between processes.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DB)]
     db: String,
+    /// Milliseconds a client may take to send a request's head, and then
+    /// its body.
+    #[arg(long, default_value_t = CLIENT_TIMEOUT.as_millis().try_into().unwrap_or(u64::MAX))]
+    client_timeout_ms: u64,
     /// Serve the benchmark baseline instead: no preconditions, no ETags.
     #[arg(long, hide = true)]
     baseline: bool,
@@ -35,9 +41,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // HTTP load benchmark (examples/users/bench/http-load.sh).
     if args.baseline {
         println!("listening on http://{}", listener.local_addr()?);
-        axum::serve(
+        serve_router(
             listener,
             optimist_example_users::baseline::router(app.store),
+            CLIENT_TIMEOUT,
+            std::future::pending(),
         )
         .await?;
         return Ok(());
@@ -45,7 +53,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Tests and scripts read this line to find the port.
     println!("listening on http://{}", listener.local_addr()?);
     tracing::info!(db = %redact(&args.db), "serving");
-    serve(listener, app, async {
+    let client_timeout = Duration::from_millis(args.client_timeout_ms);
+    serve(listener, app, client_timeout, async {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down");
     })
