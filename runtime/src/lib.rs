@@ -57,6 +57,21 @@
 //! New here? The guides (`guide::axum`, `guide::actix_web`, built with the
 //! `axum` and `actix-web` features as on docs.rs) walk a handler that loses
 //! updates to a conflict-aware one.
+//!
+//! ## Features
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `derive` (default) | `#[derive(Versioned)]` |
+//! | `axum` | `IntoResponse` for every error, extractors that reject with problem+json, `Tagged` as a response |
+//! | `actix-web` | the same for actix-web: `ResponseError`, `FromRequest`, `Responder` |
+//! | `sqlite`, `postgres` | `store::SqlStore` on sqlx |
+//! | `utoipa` | OpenAPI schemas of the problems and responses (`openapi`) |
+//! | `reqwest` | `client::update`: read, change, write, retry on 409/412 |
+//!
+//! The framework modules are thin: request bodies are read by [`content`],
+//! responses built by [`Tagged`] and [`Error::to_response`], whatever the
+//! framework.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
