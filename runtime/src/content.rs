@@ -1,6 +1,6 @@
 //! Reading request bodies, whatever the framework: the media type is
 //! checked first (415), then the JSON syntax (400), then its shape (422).
-//! The framework adapters ([`axum`](crate::axum), [`actix`](crate::actix))
+//! The framework adapters (features `axum` and `actix-web`)
 //! only fetch the bytes and the `Content-Type` and call these.
 
 use core::time::Duration;
