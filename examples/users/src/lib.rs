@@ -54,12 +54,12 @@ pub fn router(app: App, client_timeout: Duration) -> Router {
     let routes = Router::new()
         .route(
             "/api/users",
-            get(routes::list).post(routes::create.layer(timeout.clone())),
+            get(routes::list).post(routes::create.layer(timeout)),
         )
         .route(
             "/api/users/{id}",
             get(routes::get)
-                .put(routes::put.layer(timeout.clone()))
+                .put(routes::put.layer(timeout))
                 .patch(routes::patch.layer(timeout))
                 .delete(routes::delete),
         )
