@@ -187,19 +187,23 @@ impl<T: DeserializeOwned> FromRequest for Path<T> {
 
 type BodyFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>>>>;
 
-/// A body reader of [`content`]: `Content-Type` and bytes in, value out.
-type Parse<T> = fn(Option<&[u8]>, &[u8]) -> Result<T, Error>;
-
-/// Reads the body within actix-web's `PayloadConfig` limit (413 beyond it)
-/// and the [`BodyTimeout`] app data (408 beyond it), and hands it, with
-/// its `Content-Type`, to `parse`.
+/// Checks the media type (415 before anything is read), then reads the
+/// body within actix-web's `PayloadConfig` limit (413 beyond it) and the
+/// [`BodyTimeout`] app data (408 beyond it), and hands it to `parse`.
 fn read_body<T: 'static>(
     req: &HttpRequest,
     payload: &mut Payload,
-    parse: Parse<T>,
+    accept: fn(Option<&[u8]>) -> Result<(), Error>,
+    parse: fn(&[u8]) -> Result<T, Error>,
 ) -> BodyFuture<T> {
-    let req = req.clone();
-    let bytes = web::Bytes::from_request(&req, payload);
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .map(actix_header::HeaderValue::as_bytes);
+    if let Err(refused) = accept(content_type) {
+        return Box::pin(ready(Err(refused)));
+    }
+    let bytes = web::Bytes::from_request(req, payload);
     let timeout = req.app_data::<BodyTimeout>().copied();
     Box::pin(async move {
         let read = match timeout {
@@ -216,11 +220,7 @@ fn read_body<T: 'static>(
                 Error::BadRequest(e.to_string())
             }
         })?;
-        let content_type = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .map(actix_header::HeaderValue::as_bytes);
-        parse(content_type, &body)
+        parse(&body)
     })
 }
 
@@ -242,8 +242,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = BodyFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        read_body(req, payload, |content_type, body| {
-            content::json(content_type, body).map(Json)
+        read_body(req, payload, content::accept_json, |body| {
+            content::parse_json(body).map(Json)
         })
     }
 }
@@ -268,8 +268,8 @@ impl<T: Versioned + 'static> FromRequest for MergePatch<T> {
     type Future = BodyFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        read_body(req, payload, |content_type, body| {
-            content::merge_patch(content_type, body).map(MergePatch)
+        read_body(req, payload, content::accept_merge_patch, |body| {
+            content::parse_merge_patch(body).map(MergePatch)
         })
     }
 }

@@ -94,10 +94,9 @@ async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Er
     })
 }
 
-/// The request's `Content-Type`. hyper slices header values out of its
-/// read buffer, so this clone bumps a reference count; it does not copy.
-fn content_type(req: &Request) -> Option<HeaderValue> {
-    req.headers().get(CONTENT_TYPE).cloned()
+/// The request's `Content-Type`, as the `accept_*` checks of [`content`] take it.
+fn content_type(req: &Request) -> Option<&[u8]> {
+    req.headers().get(CONTENT_TYPE).map(HeaderValue::as_bytes)
 }
 
 /// A JSON body (`application/json`): 415 for another media type, 400 for
@@ -117,12 +116,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
-        let content_type = content_type(&req);
-        let body = body_bytes(req, state).await?;
-        Ok(Json(content::json(
-            content_type.as_ref().map(HeaderValue::as_bytes),
-            &body,
-        )?))
+        content::accept_json(content_type(&req))?;
+        Ok(Json(content::parse_json(&body_bytes(req, state).await?)?))
     }
 }
 
@@ -145,11 +140,9 @@ impl<S: Send + Sync, T: Versioned> FromRequest<S> for MergePatch<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
-        let content_type = content_type(&req);
-        let body = body_bytes(req, state).await?;
-        Ok(MergePatch(content::merge_patch(
-            content_type.as_ref().map(HeaderValue::as_bytes),
-            &body,
+        content::accept_merge_patch(content_type(&req))?;
+        Ok(MergePatch(content::parse_merge_patch(
+            &body_bytes(req, state).await?,
         )?))
     }
 }

@@ -1,7 +1,9 @@
 //! Reading request bodies, whatever the framework: the media type is
-//! checked first (415), then the JSON syntax (400), then its shape (422).
-//! The framework adapters (features `axum` and `actix-web`)
-//! only fetch the bytes and the `Content-Type` and call these.
+//! checked first (415, before the body is read), then the JSON syntax
+//! (400), then its shape (422). The framework adapters (features `axum`
+//! and `actix-web`) call `accept_*` with the `Content-Type`, read the
+//! bytes, and call `parse_*`; [`json`] and [`merge_patch`] do both for
+//! callers that hold the whole body already.
 
 use core::time::Duration;
 
@@ -29,12 +31,64 @@ pub fn is_media_type(content_type: Option<&[u8]>, expected: &str) -> bool {
         })
 }
 
-/// Parses JSON: a syntax error is 400, the wrong shape or types 422.
-fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+/// 415 unless the `Content-Type` is `application/json`.
+///
+/// ```
+/// assert!(optimist::content::accept_json(Some(b"application/json")).is_ok());
+/// assert_eq!(optimist::content::accept_json(None).unwrap_err().status(), 415);
+/// ```
+pub fn accept_json(content_type: Option<&[u8]>) -> Result<(), Error> {
+    if is_media_type(content_type, "application/json") {
+        Ok(())
+    } else {
+        Err(Error::UnsupportedMediaType(
+            "send the body as `Content-Type: application/json`".into(),
+        ))
+    }
+}
+
+/// 415 unless the `Content-Type` is `application/merge-patch+json`.
+///
+/// ```
+/// assert!(optimist::content::accept_merge_patch(Some(b"application/merge-patch+json")).is_ok());
+/// assert_eq!(optimist::content::accept_merge_patch(Some(b"application/json")).unwrap_err().status(), 415);
+/// ```
+pub fn accept_merge_patch(content_type: Option<&[u8]>) -> Result<(), Error> {
+    if is_media_type(content_type, MERGE_PATCH_JSON) {
+        Ok(())
+    } else {
+        Err(Error::UnsupportedMediaType(format!(
+            "a PATCH is a JSON merge patch: send `Content-Type: {MERGE_PATCH_JSON}`"
+        )))
+    }
+}
+
+/// JSON as `T`: a syntax error is 400, the wrong shape or types 422.
+///
+/// ```
+/// let status = |r: Result<Vec<u32>, optimist::Error>| r.unwrap_err().status().as_u16();
+/// assert_eq!(status(optimist::content::parse_json(b"[1,")), 400);
+/// assert_eq!(status(optimist::content::parse_json(b"{}")), 422);
+/// ```
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => Error::Unprocessable(e.to_string()),
         _ => Error::BadRequest(format!("the body is not valid JSON: {e}")),
     })
+}
+
+/// A merge patch for resource `T`, with its version member taken out as
+/// the client's base.
+///
+/// ```
+/// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize)]
+/// # struct Note { id: u64, version: u64, text: String }
+/// let patch = optimist::content::parse_merge_patch::<Note>(br#"{"version": 3}"#)?;
+/// assert_eq!(patch.base().map(|v| v.get()), Some(3));
+/// # Ok::<(), optimist::Error>(())
+/// ```
+pub fn parse_merge_patch<T: Versioned>(body: &[u8]) -> Result<ResourcePatch<T>, Error> {
+    ResourcePatch::new(parse_json(body)?)
 }
 
 /// An `application/json` body as `T`: 415 for another media type, 400
@@ -50,12 +104,8 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
 /// # Ok::<(), optimist::Error>(())
 /// ```
 pub fn json<T: DeserializeOwned>(content_type: Option<&[u8]>, body: &[u8]) -> Result<T, Error> {
-    if !is_media_type(content_type, "application/json") {
-        return Err(Error::UnsupportedMediaType(
-            "send the body as `Content-Type: application/json`".into(),
-        ));
-    }
-    parse(body)
+    accept_json(content_type)?;
+    parse_json(body)
 }
 
 /// An `application/merge-patch+json` body (RFC 7396) for resource `T`,
@@ -77,12 +127,8 @@ pub fn merge_patch<T: Versioned>(
     content_type: Option<&[u8]>,
     body: &[u8],
 ) -> Result<ResourcePatch<T>, Error> {
-    if !is_media_type(content_type, MERGE_PATCH_JSON) {
-        return Err(Error::UnsupportedMediaType(format!(
-            "a PATCH is a JSON merge patch: send `Content-Type: {MERGE_PATCH_JSON}`"
-        )));
-    }
-    ResourcePatch::new(parse(body)?)
+    accept_merge_patch(content_type)?;
+    parse_merge_patch(body)
 }
 
 /// How long a client may take to send a request body. The body extractors

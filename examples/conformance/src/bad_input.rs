@@ -170,6 +170,9 @@ fn table(s: &Subject) -> Vec<Case> {
         // Media types and sizes.
         case("POST without content type", M::POST, c, 415).json("", &new),
         case("POST as text/plain", M::POST, c, 415).body("text/plain", "{}"),
+        // The media type is refused before the body is read.
+        case("POST over 64 KiB as text/plain", M::POST, c, 415)
+            .body("text/plain", "x".repeat(70_000)),
         case("PATCH as application/json", M::PATCH, u, 415)
             .header("if-match", "\"v1\"")
             .json(J, &json!({fa: "Y"})),
