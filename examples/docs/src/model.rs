@@ -57,23 +57,40 @@ impl Revision {
 }
 
 impl Doc {
-    /// `next`, which replaces `self`, carrying `self`'s text into the
-    /// history and dropping the oldest revisions beyond [`HISTORY`].
+    /// Records `previous`, which this document replaces, at the end of the
+    /// history it carries (the previous one's, which PATCH keeps through
+    /// the merge and PUT copies), dropping the oldest beyond [`HISTORY`].
     #[must_use]
-    pub fn succeeded_by(&self, mut next: Doc) -> Doc {
-        next.revisions.clone_from(&self.revisions);
-        next.revisions.push(Revision::of(self));
-        let excess = next.revisions.len().saturating_sub(HISTORY);
-        next.revisions.drain(..excess);
-        next
+    pub fn after(mut self, previous: &Doc) -> Doc {
+        self.revisions.push(Revision::of(previous));
+        let excess = self.revisions.len().saturating_sub(HISTORY);
+        self.revisions.drain(..excess);
+        self
     }
 
-    /// The kept versions, oldest first, ending with the current one.
-    pub fn history(&self) -> impl Iterator<Item = Revision> + '_ {
+    /// The kept versions from `from` to `to`, oldest first; the current
+    /// one last. Only those in range are copied.
+    #[must_use]
+    pub fn revisions_between(&self, from: u32, to: u32) -> Vec<Revision> {
+        let wanted = |version: u32| (from..=to).contains(&version);
         self.revisions
             .iter()
+            .filter(|r| wanted(r.version))
             .cloned()
-            .chain(core::iter::once(Revision::of(self)))
+            .chain(wanted(self.version).then(|| Revision::of(self)))
+            .collect()
+    }
+
+    /// The text at `version`, where it is kept.
+    #[must_use]
+    pub fn revision(&self, version: u32) -> Option<Revision> {
+        if version == self.version {
+            return Some(Revision::of(self));
+        }
+        self.revisions
+            .iter()
+            .find(|r| r.version == version)
+            .cloned()
     }
 }
 
@@ -178,7 +195,11 @@ impl PutDoc {
         };
         validate(&doc)?;
         Ok(match current {
-            Some(current) => current.succeeded_by(doc),
+            Some(current) => Doc {
+                revisions: current.revisions.clone(),
+                ..doc
+            }
+            .after(current),
             None => doc,
         })
     }
@@ -221,11 +242,25 @@ mod tests {
     fn history_is_bounded_and_ordered() {
         let mut current = doc(1, "t1");
         for v in 2..=30 {
-            current = current.succeeded_by(doc(v, &format!("t{v}")));
+            let next = Doc {
+                revisions: current.revisions.clone(),
+                ..doc(v, &format!("t{v}"))
+            };
+            current = next.after(&current);
         }
-        let versions: Vec<u32> = current.history().map(|r| r.version).collect();
+        let all = current.revisions_between(0, u32::MAX);
+        let versions: Vec<u32> = all.iter().map(|r| r.version).collect();
         assert_eq!(versions, (10..=30).collect::<Vec<_>>());
         assert_eq!(current.revisions.len(), HISTORY);
-        assert_eq!(current.history().last().unwrap().title, "t30");
+        assert_eq!(all.last().unwrap().title, "t30");
+        let some: Vec<u32> = current
+            .revisions_between(12, 14)
+            .iter()
+            .map(|r| r.version)
+            .collect();
+        assert_eq!(some, [12, 13, 14]);
+        assert_eq!(current.revision(11).unwrap().title, "t11");
+        assert_eq!(current.revision(30).unwrap().title, "t30");
+        assert!(current.revision(9).is_none());
     }
 }

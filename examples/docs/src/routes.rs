@@ -140,7 +140,8 @@ pub async fn patch(
         let current = current.ok_or_else(|| Error::not_found("Doc", &id))?;
         let doc = patch.apply(current)?;
         validate(&doc)?;
-        Ok(current.succeeded_by(doc))
+        // The merge carried the current history through; add the current text.
+        Ok(doc.after(current))
     })
     .await
     .map_err(|e| with_revisions_link(id, e))?;
@@ -187,19 +188,14 @@ pub async fn revisions(
     pre: Preconditions,
     Method(method): Method,
 ) -> Result<Tagged<Vec<Revision>>, Error> {
-    let doc = optimist::read(&app.store, &id, &pre, &method).await?;
     let (from, to) = (range.from.unwrap_or(0), range.to.unwrap_or(u32::MAX));
     if from > to {
         return Err(Error::BadRequest(format!(
             "`from` ({from}) is after `to` ({to})"
         )));
     }
-    let listed = doc
-        .value()
-        .history()
-        .filter(|r| (from..=to).contains(&r.version))
-        .collect();
-    Ok(Tagged::ok(&doc, listed))
+    let doc = optimist::read(&app.store, &id, &pre, &method).await?;
+    Ok(Tagged::ok(&doc, doc.value().revisions_between(from, to)))
 }
 
 /// One revision; its `ETag` is that of the version it records.
@@ -219,8 +215,9 @@ pub async fn revision(
         &http::Method::GET,
     )
     .await?;
-    let found = doc.value().history().find(|r| r.version == version);
-    let revision = found
+    let revision = doc
+        .value()
+        .revision(version)
         .ok_or_else(|| Error::not_found("Revision", &format_args!("{version} of Doc {id}")))?;
     let tag = optimist::Version::new(u64::from(revision.version))
         .unwrap_or_else(|| unreachable!("stored versions start at 1"));
