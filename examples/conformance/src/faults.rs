@@ -17,8 +17,10 @@ use tokio::net::TcpStream;
 use crate::service::fresh_postgres_database;
 use crate::{Api, Backend, Service, Subject, fresh_database};
 
-/// The client timeout the fault tests give the services, in milliseconds.
-const TIMEOUT_MS: u64 = 500;
+/// The client timeout the fault tests give the services, in milliseconds:
+/// long enough that a normal request on a busy CI machine ends well within
+/// it.
+const TIMEOUT_MS: u64 = 2000;
 
 async fn connect(service: &Service) -> TcpStream {
     TcpStream::connect(service.base.trim_start_matches("http://"))
@@ -35,15 +37,10 @@ async fn read_to_close(stream: &mut TcpStream, limit: Duration) -> Option<String
     }
 }
 
-/// The service answers a normal request promptly.
-async fn answers_promptly(api: &Api, path: &str) {
-    let start = Instant::now();
-    assert_eq!(api.get(path, &[]).await.status, 200);
-    assert!(
-        start.elapsed() < Duration::from_millis(TIMEOUT_MS),
-        "a slow client delayed another: {:?}",
-        start.elapsed()
-    );
+/// Whether the server still holds `stream` open without having answered.
+fn still_waiting(stream: &TcpStream) -> bool {
+    let mut buf = [0; 1];
+    matches!(stream.try_read(&mut buf), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock)
 }
 
 /// A client that sends its head or its body too slowly is cut off after
@@ -65,14 +62,20 @@ pub async fn slow_clients(subject: &Subject, backend: Backend) {
         .unwrap();
     // A body that never ends.
     let mut body = connect(&service).await;
-    let put = s_put(subject);
+    let put = put_text(subject);
     let request = format!(
         "PUT {u} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nIf-Match: \"v1\"\r\nContent-Length: {}\r\n\r\n",
         put.len() + 10
     );
     body.write_all(request.as_bytes()).await.unwrap();
     body.write_all(put.as_bytes()).await.unwrap();
-    answers_promptly(&api, u).await;
+    // Another client is served while both slow ones are still held open,
+    // not after they are cut off.
+    assert_eq!(api.get(u, &[]).await.status, 200);
+    assert!(
+        still_waiting(&head) && still_waiting(&body),
+        "served only after the slow clients"
+    );
 
     let start = Instant::now();
     let head_reply = read_to_close(&mut head, limit)
@@ -93,11 +96,10 @@ pub async fn slow_clients(subject: &Subject, backend: Backend) {
     assert!(start.elapsed() < limit);
     let after = api.get(u, &[]).await;
     assert_eq!(after.etag(), "\"v1\"", "a cut-off write wrote nothing");
-    answers_promptly(&api, u).await;
 }
 
 /// A PUT body that changes the second field.
-fn s_put(subject: &Subject) -> String {
+fn put_text(subject: &Subject) -> String {
     subject.put_body("Slow", "changed@x.org").to_string()
 }
 
@@ -114,7 +116,7 @@ pub async fn disconnects(subject: &Subject, backend: Backend) {
     // Half a body, then gone.
     for _ in 0..10 {
         let mut stream = connect(&service).await;
-        let put = s_put(subject);
+        let put = put_text(subject);
         let head = format!(
             "PUT {u} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nIf-Match: \"v1\"\r\nContent-Length: {}\r\n\r\n",
             put.len()
@@ -154,12 +156,13 @@ pub async fn disconnects(subject: &Subject, backend: Backend) {
     tokio::time::sleep(Duration::from_millis(200)).await;
     let last = api.get(u, &[]).await.json();
     let value: u64 = last[field].as_str().unwrap().parse().unwrap();
-    let version = last["version"].as_u64().unwrap();
-    // Each landed write set the value to its own number, based on the
-    // version before it: landed writes and versions agree.
-    assert!(version <= 21 && value <= 20, "{last}");
-    assert!(value == 0 || version >= 2, "{last}");
-    answers_promptly(&api, u).await;
+    let landed = last["version"].as_u64().unwrap() - 1;
+    // Write n sets the value to n, conditional on the state read just
+    // before it, so the writes that landed are distinct numbers up to the
+    // last one: a write applied twice, or a version without its change,
+    // breaks this.
+    assert!(value <= 20 && landed <= value, "{last}");
+    assert_eq!(landed == 0, value == 0, "{last}");
 }
 
 /// How the database becomes unavailable.

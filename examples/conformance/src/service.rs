@@ -142,12 +142,6 @@ impl Service {
         let _ = self.child.wait();
     }
 
-    /// The process id, to signal it.
-    #[must_use]
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
     /// A client of this service.
     #[must_use]
     pub fn client(&self) -> Api {
