@@ -278,7 +278,7 @@ pub async fn write<T, S, F>(
     edit: F,
 ) -> Result<Written<T>, Error>
 where
-    T: Versioned + Serialize + Clone,
+    T: Versioned + Serialize,
     T::Id: PartialEq + Serialize + fmt::Display,
     S: Store<T>,
     F: Fn(Option<&T>) -> Result<T, Error>,
@@ -341,7 +341,7 @@ fn decide<T>(
     edit: &impl Fn(Option<&T>) -> Result<T, Error>,
 ) -> Result<Decision<T>, Error>
 where
-    T: Versioned + Serialize + Clone,
+    T: Versioned + Serialize,
     T::Id: Serialize + fmt::Display,
 {
     let failed = || Error::PreconditionFailed {
