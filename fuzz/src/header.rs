@@ -9,9 +9,10 @@ fn is_etagc(b: u8) -> bool {
     b == 0x21 || (0x23..=0x7E).contains(&b) || b >= 0x80
 }
 
-/// RFC 9110 §5.6.1 `1#entity-tag`: elements separated by commas and
-/// optional whitespace, empty elements ignored, at least one tag. Returns
-/// the (weak, opaque) pairs, or `None` where the line is not such a list.
+/// RFC 9110 §5.6.1 `#entity-tag`: elements separated by commas and
+/// optional whitespace, empty elements ignored (§5.6.1.2), possibly none.
+/// Returns the (weak, opaque) pairs, or `None` where the line is not such
+/// a list.
 fn reference_list(line: &[u8]) -> Option<Vec<(bool, Vec<u8>)>> {
     let mut tags = Vec::new();
     let mut i = 0;
@@ -47,29 +48,31 @@ fn reference_list(line: &[u8]) -> Option<Vec<(bool, Vec<u8>)>> {
             return None;
         }
     }
-    (!tags.is_empty()).then_some(tags)
+    Some(tags)
 }
 
 /// What the reference says one header (its field lines) is, checking in
 /// the parser's order: each line's size, its syntax, then the tag count.
 fn reference_header(lines: &[&[u8]]) -> Result<(), TagError> {
-    if lines.is_empty() {
-        return Ok(());
-    }
     let ows = |b: &u8| matches!(b, b' ' | b'\t');
-    let star: Vec<u8> = lines[0].iter().copied().filter(|b| !ows(b)).collect();
-    if star == b"*" {
-        return if lines.len() == 1 {
-            Ok(())
-        } else {
-            Err(TagError::Malformed)
-        };
-    }
-    let (mut bytes, mut count) = (0, 0);
+    let (mut bytes, mut count, mut star) = (0, 0, false);
     for line in lines {
         bytes += line.len();
         if bytes > MAX_HEADER_BYTES {
             return Err(TagError::TooLarge);
+        }
+        // A line of only commas and whitespace lists nothing: ignored.
+        if line.iter().all(|b| ows(b) || *b == b',') {
+            continue;
+        }
+        // `"*" / #entity-tag`: `*` is the whole header, or it is malformed.
+        let bare: Vec<u8> = line.iter().copied().filter(|b| !ows(b)).collect();
+        if star || bare == b"*" {
+            if star || count > 0 {
+                return Err(TagError::Malformed);
+            }
+            star = true;
+            continue;
         }
         count += reference_list(line).ok_or(TagError::Malformed)?.len();
         if count > MAX_TAGS {

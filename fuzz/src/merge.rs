@@ -11,7 +11,6 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use arbitrary::{Arbitrary, Unstructured};
-use http::Method;
 use optimist::{
     Error, FieldSet, MemoryStore, Policy, Preconditions, ResourcePatch, Stored, Version, Versioned,
     Write, WriteKind,
@@ -279,7 +278,7 @@ fn read(store: &MemoryStore<Wide>, id: u64) -> Stored<Wide> {
         store,
         &id,
         &Preconditions::default(),
-        &Method::GET,
+        &optimist::Policy::DEFAULT,
     ))
     .expect("stored")
 }

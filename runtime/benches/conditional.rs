@@ -207,7 +207,7 @@ fn not_modified(c: &mut Criterion) {
                     &store,
                     &1,
                     black_box(&by_version),
-                    &Method::GET,
+                    &optimist::Policy::DEFAULT,
                 ))
                 .unwrap_err();
                 black_box(err.to_response::<Vec<u8>>())
@@ -220,8 +220,13 @@ fn not_modified(c: &mut Criterion) {
         let no_precondition = Preconditions::default();
         group.bench_function(format!("{label}: body-hash etag"), |b| {
             b.iter(|| {
-                let loaded =
-                    ready(optimist::read(&store, &1, &no_precondition, &Method::GET)).unwrap();
+                let loaded = ready(optimist::read(
+                    &store,
+                    &1,
+                    &no_precondition,
+                    &optimist::Policy::DEFAULT,
+                ))
+                .unwrap();
                 black_box(body_hash_304(loaded.value(), black_box(&hash_tag)).unwrap())
             });
         });

@@ -7,8 +7,8 @@
 //!
 //! ```
 //! use actix_web::{App, web};
-//! use optimist::actix::{Method, Path};
-//! use optimist::{Error, MemoryStore, Preconditions, Tagged};
+//! use optimist::actix::Path;
+//! use optimist::{Error, MemoryStore, Policy, Preconditions, Tagged};
 //!
 //! #[derive(optimist::Versioned, serde::Serialize, Clone)]
 //! struct Note { id: u64, version: u64, text: String }
@@ -17,9 +17,8 @@
 //!     store: web::Data<MemoryStore<Note>>,
 //!     Path(id): Path<u64>,
 //!     pre: Preconditions,
-//!     Method(method): Method,
 //! ) -> Result<Tagged<Note>, Error> {
-//!     let note = optimist::read(&**store, &id, &pre, &method).await?;
+//!     let note = optimist::read(&**store, &id, &pre, &Policy::DEFAULT).await?;
 //!     Ok(Tagged::ok(&note, note.value().clone()))
 //! }
 //!
@@ -130,32 +129,6 @@ impl FromRequest for Preconditions {
                 lines(actix_header::IF_NONE_MATCH),
             )
             .map_err(Error::from),
-        )
-    }
-}
-
-/// The request method as an `http` 1 [`http::Method`], which
-/// [`read`](crate::read) takes to tell GET and HEAD from writes.
-///
-/// ```
-/// async fn handler(optimist::actix::Method(method): optimist::actix::Method) -> String {
-///     method.to_string()
-/// }
-/// # let _ = actix_web::web::get().to(handler);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Method(pub http::Method);
-
-impl FromRequest for Method {
-    type Error = Error;
-    type Future = Ready<Result<Self, Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        // Standard methods convert without allocating.
-        ready(
-            http::Method::from_bytes(req.method().as_str().as_bytes())
-                .map(Method)
-                .map_err(|_| Error::MethodNotAllowed),
         )
     }
 }

@@ -4,7 +4,7 @@
 //! ```
 //! use axum::{Router, extract::State, routing::get};
 //! use optimist::axum::Path;
-//! use optimist::{Error, MemoryStore, Preconditions, Tagged};
+//! use optimist::{Error, MemoryStore, Policy, Preconditions, Tagged};
 //! use std::sync::Arc;
 //!
 //! #[derive(optimist::Versioned, serde::Serialize, Clone)]
@@ -14,9 +14,8 @@
 //!     State(store): State<Arc<MemoryStore<Note>>>,
 //!     Path(id): Path<u64>,
 //!     pre: Preconditions,
-//!     method: http::Method,
 //! ) -> Result<Tagged<Note>, Error> {
-//!     let note = optimist::read(&*store, &id, &pre, &method).await?;
+//!     let note = optimist::read(&*store, &id, &pre, &Policy::DEFAULT).await?;
 //!     Ok(Tagged::ok(&note, note.value().clone()))
 //! }
 //!

@@ -1,4 +1,4 @@
-//! The one error type of optimist: every refusal of SPEC §2–§5, each with
+//! The one error type of optimist: every refusal of a read or write, each with
 //! its status, its problem type and its `ETag`.
 
 use core::fmt;
@@ -6,7 +6,7 @@ use core::fmt;
 use http::StatusCode;
 use serde_json::Value;
 
-use crate::{Conflict, ETag, HeaderError, TagError, Version};
+use crate::{Caching, Conflict, ETag, HeaderError, TagError, Version};
 
 /// A storage failure: the store could not be reached or did not answer.
 ///
@@ -74,6 +74,13 @@ pub enum Error {
         /// The existing resource's version, where known.
         current: Option<Version>,
     },
+    /// 409: the body names a version the resource has not reached.
+    VersionAhead {
+        /// The version the body names.
+        yours: Version,
+        /// The current version.
+        current: Version,
+    },
     /// 409: the version field's type cannot count any higher.
     VersionExhausted {
         /// The current, last possible, version.
@@ -88,7 +95,12 @@ pub enum Error {
     PreconditionRequired,
     /// 304: the client's copy is current. Not a failure, but a short cut
     /// that handlers take with `?`.
-    NotModified(ETag),
+    NotModified {
+        /// The current tag, which the client named.
+        etag: ETag,
+        /// The `Cache-Control` the 200 would have carried (RFC 9110 §15.4.5).
+        caching: Caching,
+    },
     /// 404: no resource with that id.
     NotFound {
         /// The resource's name.
@@ -153,12 +165,13 @@ impl Error {
     #[must_use]
     pub fn status(&self) -> StatusCode {
         match self {
-            Error::Conflict(_) | Error::AlreadyExists { .. } | Error::VersionExhausted { .. } => {
-                StatusCode::CONFLICT
-            }
+            Error::Conflict(_)
+            | Error::AlreadyExists { .. }
+            | Error::VersionAhead { .. }
+            | Error::VersionExhausted { .. } => StatusCode::CONFLICT,
             Error::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Error::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
-            Error::NotModified(_) => StatusCode::NOT_MODIFIED,
+            Error::NotModified { .. } => StatusCode::NOT_MODIFIED,
             Error::NotFound { .. } | Error::NoRoute => StatusCode::NOT_FOUND,
             Error::Header(e) if e.reason() == TagError::TooLarge => {
                 StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
@@ -187,8 +200,10 @@ impl Error {
             Error::AlreadyExists { current, .. } | Error::PreconditionFailed { current } => {
                 *current
             }
-            Error::VersionExhausted { current } => Some(*current),
-            Error::NotModified(tag) => return Some(*tag),
+            Error::VersionExhausted { current } | Error::VersionAhead { current, .. } => {
+                Some(*current)
+            }
+            Error::NotModified { etag, .. } => return Some(*etag),
             _ => None,
         };
         version.map(ETag::from_version)
@@ -214,6 +229,7 @@ impl Error {
         match self {
             Error::Conflict(_) => problem!("edit-conflict", "Edit conflict"),
             Error::AlreadyExists { .. } => problem!("already-exists", "Already exists"),
+            Error::VersionAhead { .. } => problem!("version-ahead", "Version ahead"),
             Error::VersionExhausted { .. } => problem!("version-exhausted", "Version exhausted"),
             Error::PreconditionFailed { .. } => {
                 problem!("precondition-failed", "Precondition failed")
@@ -221,7 +237,7 @@ impl Error {
             Error::PreconditionRequired => {
                 problem!("precondition-required", "Precondition required")
             }
-            Error::NotModified(_) => problem!("not-modified", "Not modified"),
+            Error::NotModified { .. } => problem!("not-modified", "Not modified"),
             Error::NotFound { .. } => problem!("not-found", "Not found"),
             Error::Header(_) => problem!("bad-precondition-header", "Bad precondition header"),
             Error::BadRequest(_) => problem!("bad-request", "Bad request"),
@@ -260,7 +276,11 @@ impl fmt::Display for Error {
             Error::PreconditionRequired => f.write_str(
                 "this write must be conditional: send If-Match with the ETag you read, or the version you read in the body",
             ),
-            Error::NotModified(tag) => write!(f, "the client's copy {tag} is current"),
+            Error::NotModified { etag, .. } => write!(f, "the client's copy {etag} is current"),
+            Error::VersionAhead { yours, current } => write!(
+                f,
+                "the body names version {yours}, but the resource is at version {current}"
+            ),
             Error::NotFound { resource, display_id } => write!(f, "{resource} {display_id} does not exist"),
             Error::Header(e) => fmt::Display::fmt(e, f),
             Error::BadRequest(d) | Error::Unprocessable(d) | Error::UnsupportedMediaType(d) => f.write_str(d),

@@ -136,21 +136,21 @@ pub const MAX_TAGS: usize = 32;
 pub const MAX_HEADER_BYTES: usize = 2048;
 
 /// Checks a whole field line, counting its tags into `count` and
-/// handing each to `each`: one pass over the bytes.
+/// handing each to `each`: one pass over the bytes. The line is an
+/// RFC 9110 §5.6.1 `#entity-tag` list: empty elements are ignored and
+/// the list may be empty (RFC 9110 §5.6.1.2).
 pub(crate) fn for_each_tag<'a>(
     input: &'a [u8],
     count: &mut usize,
     mut each: impl FnMut(EntityTag<'a>),
 ) -> Result<(), TagError> {
     let mut rest = skip_ows_and_commas(input);
-    let mut seen_any = false;
     while !rest.is_empty() {
         let (tag, after) = EntityTag::parse_prefix(rest).ok_or(TagError::Malformed)?;
         *count += 1;
         if *count > MAX_TAGS {
             return Err(TagError::TooLarge);
         }
-        seen_any = true;
         each(tag);
         let trimmed = skip_ows(after);
         // Tags are separated by commas; `"a""b"` is not a list.
@@ -159,11 +159,12 @@ pub(crate) fn for_each_tag<'a>(
         }
         rest = skip_ows_and_commas(trimmed);
     }
-    if seen_any {
-        Ok(())
-    } else {
-        Err(TagError::Malformed)
-    }
+    Ok(())
+}
+
+/// Whether a field line lists no element at all (only commas and OWS).
+pub(crate) fn is_empty_list(line: &[u8]) -> bool {
+    skip_ows_and_commas(line).is_empty()
 }
 
 /// RFC 9110 §5.6.3: `OWS = *( SP / HTAB )` — not every ASCII space
@@ -326,11 +327,18 @@ mod tests {
         assert_eq!(list("\"\u{e9}\"").unwrap().len(), 1, "obs-text is allowed");
     }
 
+    /// RFC 9110 §5.6.1.2: empty elements are ignored, and a `#` list may
+    /// be empty.
+    #[test]
+    fn empty_lists_are_lists() {
+        for empty in ["", " ", ",", " , ,\t,"] {
+            assert_eq!(list(empty), Ok(vec![]), "{empty:?}");
+        }
+    }
+
     #[test]
     fn lists_reject_malformed() {
         for bad in [
-            "",
-            " , ",
             "a",
             r#""a"#,
             r#"w/"a""#,

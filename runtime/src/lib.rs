@@ -80,6 +80,7 @@
 pub mod actix;
 #[cfg(feature = "axum")]
 pub mod axum;
+mod caching;
 #[cfg(feature = "reqwest")]
 pub mod client;
 mod conflict;
@@ -109,6 +110,7 @@ mod tagged;
 mod version;
 mod versioned;
 
+pub use caching::Caching;
 pub use conflict::{Conflict, FieldConflict, redacted_representation};
 pub use error::{Error, StoreError};
 pub use etag::{ETag, EntityTag, MAX_HEADER_BYTES, MAX_TAGS, TagError};

@@ -1,5 +1,5 @@
-//! The rules of SPEC §2–§3 over any [`Store`]: reads, creates, writes and
-//! deletes, each decided against the current state and committed with one
+//! The rules of conditional reads and writes (RFC 9110 §13) over any
+//! [`Store`]: reads, creates, writes and deletes, each decided against the current state and committed with one
 //! compare-and-swap. A lost race is re-decided against the new state.
 
 use core::fmt;
@@ -109,15 +109,17 @@ fn contention() -> Error {
     )))
 }
 
-/// GET or HEAD: the resource, or 404, 304 or 412.
+/// GET or HEAD: the resource, or 404, 304 or 412. The 304 carries the
+/// policy's [`Caching`](crate::Caching), as the 200 does (RFC 9110
+/// §15.4.5); GET and HEAD are decided alike, so the method is not needed.
 ///
 /// ```
 /// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
 /// # struct Note { id: u64, version: u64, text: String }
-/// use optimist::{Error, MemoryStore, Preconditions};
+/// use optimist::{Error, MemoryStore, Policy, Preconditions};
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let store = MemoryStore::<Note>::new();
-/// let err = optimist::read(&store, &1, &Preconditions::default(), &http::Method::GET).await.unwrap_err();
+/// let err = optimist::read(&store, &1, &Preconditions::default(), &Policy::DEFAULT).await.unwrap_err();
 /// assert_eq!(err.status(), 404);
 /// # });
 /// ```
@@ -125,7 +127,7 @@ pub async fn read<T, S>(
     store: &S,
     id: &T::Id,
     pre: &Preconditions,
-    method: &Method,
+    policy: &Policy,
 ) -> Result<Stored<T>, Error>
 where
     T: Versioned,
@@ -135,9 +137,12 @@ where
     let Some(Slot::Live(current)) = store.load(id).await? else {
         return Err(Error::not_found(T::RESOURCE, id));
     };
-    match pre.evaluate(method, Some(current.version())) {
+    match pre.evaluate(&Method::GET, Some(current.version())) {
         Evaluation::Proceed => Ok(current),
-        Evaluation::NotModified => Err(Error::NotModified(current.etag())),
+        Evaluation::NotModified => Err(Error::NotModified {
+            etag: current.etag(),
+            caching: policy.cache(),
+        }),
         Evaluation::IfMatchFailed | Evaluation::IfNoneMatchFailed => {
             Err(Error::PreconditionFailed {
                 current: Some(current.version()),
@@ -334,7 +339,8 @@ enum Decision<T> {
     Write(T),
 }
 
-/// SPEC §3 steps 1–4 for a resource that exists.
+/// The write rules for a resource that exists: preconditions (RFC 9110
+/// §13.2.2), then the body version, then the stale-write decision.
 fn decide<T>(
     current: &Stored<T>,
     request: Write<'_>,
@@ -365,22 +371,21 @@ where
             return Err(failed());
         }
     }
-    let base = if request.pre.has_if_match() {
-        current.version()
-    } else if let Some(base) = request.base {
-        base
-    } else if request.policy.requires_precondition() {
-        return Err(Error::PreconditionRequired);
-    } else {
-        current.version()
+    // A body version is judged even after a true `If-Match`: both must
+    // hold. A form filled at an old version and sent with a freshly read
+    // tag would otherwise revert what others changed since.
+    let base = match request.base {
+        Some(base) => base,
+        None if request.pre.has_if_match() || !request.policy.requires_precondition() => {
+            current.version()
+        }
+        None => return Err(Error::PreconditionRequired),
     };
     if base > current.version() {
-        return Err(Error::Unprocessable(format!(
-            "version {base} is newer than the current version {} of {} {}",
-            current.version(),
-            T::RESOURCE,
-            current.value().id()
-        )));
+        return Err(Error::VersionAhead {
+            yours: base,
+            current: current.version(),
+        });
     }
     let requested = edit(Some(current.value()))?;
     let changed = current.value().diff(&requested);

@@ -1,10 +1,13 @@
-//! The per-service (or per-route) choices SPEC §3 leaves to the service.
+//! The per-service (or per-route) choices the rules leave to the service.
 
-/// How a service treats writes.
+use crate::Caching;
+
+/// How a service treats requests.
 ///
 /// The default is the safe one: every PUT, PATCH and DELETE must be
 /// conditional (428 otherwise), stale PATCHes that touch no conflicting
-/// field are merged, and a false `If-Match` is always 412.
+/// field are merged, a false `If-Match` is always 412, and tagged
+/// responses tell caches to revalidate ([`Caching::REVALIDATE`]).
 ///
 /// ```
 /// use optimist::Policy;
@@ -22,6 +25,7 @@ pub struct Policy {
     require_precondition: bool,
     merge_patches: bool,
     already_applied: bool,
+    caching: Caching,
 }
 
 impl Default for Policy {
@@ -41,6 +45,7 @@ impl Policy {
         require_precondition: true,
         merge_patches: true,
         already_applied: false,
+        caching: Caching::REVALIDATE,
     };
 
     /// `true` (default): a write without `If-Match` or a body version is
@@ -67,6 +72,20 @@ impl Policy {
     pub const fn already_applied(mut self, on: bool) -> Self {
         self.already_applied = on;
         self
+    }
+
+    /// The `Cache-Control` of tagged responses (200, 201, 304): see
+    /// [`Caching`].
+    #[must_use]
+    pub const fn caching(mut self, caching: Caching) -> Self {
+        self.caching = caching;
+        self
+    }
+
+    /// See [`Policy::caching`].
+    #[must_use]
+    pub const fn cache(&self) -> Caching {
+        self.caching
     }
 
     /// See [`Policy::require_precondition`].

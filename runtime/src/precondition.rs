@@ -6,7 +6,7 @@ use core::fmt;
 use http::header::{IF_MATCH, IF_NONE_MATCH};
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 
-use crate::etag::{MAX_HEADER_BYTES, for_each_tag};
+use crate::etag::{MAX_HEADER_BYTES, for_each_tag, is_empty_list};
 use crate::{ETag, TagError, Version};
 
 /// The preconditions of one request, parsed and validated once.
@@ -176,28 +176,34 @@ fn is_star(line: &[u8]) -> bool {
     line.first() == Some(&b'*') && line[1..].iter().all(|b| matches!(b, b' ' | b'\t'))
 }
 
+/// One header's field lines: `*` alone, or the tags of every line (RFC 9110
+/// `"*" / #entity-tag`). Lines that list nothing are ignored, so an empty
+/// header is an empty list: it names no tag.
 fn parse_condition<'a>(
     lines: impl IntoIterator<Item = &'a [u8]>,
     header: &'static str,
 ) -> Result<Option<Condition>, HeaderError> {
     let error = |reason| HeaderError { header, reason };
-    let mut lines = lines.into_iter();
-    let Some(first) = lines.next() else {
-        return Ok(None);
-    };
-    if is_star(first) {
-        // `*` stands alone: `*, "a"` or a second field line is malformed.
-        return match lines.next() {
-            None => Ok(Some(Condition::Any)),
-            Some(_) => Err(error(TagError::Malformed)),
-        };
-    }
+    let (mut present, mut star) = (false, false);
     let (mut bytes, mut count) = (0, 0);
     let (mut inline, mut len, mut spill) = ([Named::default(); INLINE], 0, Vec::new());
-    for line in core::iter::once(first).chain(lines) {
+    for line in lines {
+        present = true;
         bytes += line.len();
         if bytes > MAX_HEADER_BYTES {
             return Err(error(TagError::TooLarge));
+        }
+        if is_empty_list(line) {
+            continue;
+        }
+        // `*` stands alone: `*, "a"`, or `*` beside a line with tags, is
+        // malformed.
+        if star || is_star(line) {
+            if star || count > 0 {
+                return Err(error(TagError::Malformed));
+            }
+            star = true;
+            continue;
         }
         for_each_tag(line, &mut count, |tag| {
             let named = Named::new(&tag);
@@ -214,7 +220,11 @@ fn parse_condition<'a>(
         })
         .map_err(error)?;
     }
-    Ok(Some(Condition::Tags { inline, len, spill }))
+    Ok(match (present, star) {
+        (false, _) => None,
+        (true, true) => Some(Condition::Any),
+        (true, false) => Some(Condition::Tags { inline, len, spill }),
+    })
 }
 
 static IF_MATCH_NAME: HeaderName = IF_MATCH;

@@ -1,6 +1,6 @@
 //! Rendering errors as RFC 9457 `application/problem+json` responses.
 
-use http::header::{CONNECTION, CONTENT_TYPE, ETAG, RETRY_AFTER};
+use http::header::{CACHE_CONTROL, CONNECTION, CONTENT_TYPE, ETAG, RETRY_AFTER};
 use http::{HeaderValue, Response, StatusCode};
 use serde::Serialize;
 use serde_json::Value;
@@ -80,13 +80,17 @@ impl Error {
     }
 
     /// The whole response: status, `Content-Type`, `ETag` (409/412),
-    /// `Retry-After` (503) and the problem body. A 304 has no body.
+    /// `Retry-After` (503) and the problem body. A 304 has no body, and the
+    /// `Cache-Control` the 200 would have had.
     ///
     /// ```
-    /// use optimist::{ETag, Error, Version};
-    /// let response: http::Response<Vec<u8>> = Error::NotModified(ETag::from_version(Version::FIRST)).to_response();
+    /// use optimist::{Caching, ETag, Error, Version};
+    /// let etag = ETag::from_version(Version::FIRST);
+    /// let response: http::Response<Vec<u8>> =
+    ///     Error::NotModified { etag, caching: Caching::REVALIDATE }.to_response();
     /// assert_eq!(response.status(), 304);
     /// assert_eq!(response.headers()["etag"], "\"v1\"");
+    /// assert_eq!(response.headers()["cache-control"], "no-cache");
     /// assert!(response.body().is_empty() && response.headers().get("content-type").is_none());
     /// ```
     #[must_use]
@@ -116,6 +120,9 @@ impl Error {
         }
         if let Some(tag) = self.etag() {
             headers.insert(ETAG, tag.to_header_value());
+        }
+        if let Error::NotModified { caching, .. } = self {
+            headers.insert(CACHE_CONTROL, caching.header_value());
         }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));

@@ -17,6 +17,12 @@
 //! ## already-exists
 //! Status 409. A create for an id that exists. Members `resource` and `id`.
 //!
+//! //! ## version-ahead
+//! Status 409, with the current `ETag`. The body names a version the
+//! resource has not reached: the client holds a representation this
+//! service never issued for it (from another resource, or from before a
+//! restore). Re-read and retry.
+//!
 //! ## version-exhausted
 //! Status 409. The version field's type cannot count higher: the resource can no
 //! longer be written.

@@ -2,13 +2,14 @@
 //! `ETag` (and `Location` for a create). Framework adapters turn it into
 //! their own response type.
 
-use http::header::{CONTENT_TYPE, ETAG, LOCATION};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, LOCATION};
 use http::{HeaderValue, Response, StatusCode};
 use serde::Serialize;
 
-use crate::{ETag, Error, Stored, Version};
+use crate::{Caching, ETag, Error, Stored, Version};
 
-/// A JSON response with the resource's `ETag` (and `Location` for 201).
+/// A JSON response with the resource's `ETag` (and `Location` for 201),
+/// and a `Cache-Control` that makes caches revalidate it ([`Caching`]).
 ///
 /// The body is serialised only when the response is built, so a handler
 /// that answers 304 (through [`Error::NotModified`]) never serialises it.
@@ -24,6 +25,7 @@ use crate::{ETag, Error, Stored, Version};
 /// assert_eq!(response.status(), 201);
 /// assert_eq!(response.headers()["etag"], "\"v1\"");
 /// assert_eq!(response.headers()["location"], "/notes/1");
+/// assert_eq!(response.headers()["cache-control"], "no-cache");
 /// assert_eq!(response.body(), br#"{"id":1,"version":1,"text":"hi"}"#);
 /// # Ok::<(), optimist::VersionOverflow>(())
 /// ```
@@ -32,6 +34,7 @@ pub struct Tagged<T> {
     status: StatusCode,
     etag: ETag,
     location: Option<HeaderValue>,
+    caching: Caching,
     body: T,
 }
 
@@ -42,6 +45,7 @@ impl<T: Serialize> Tagged<T> {
             status: StatusCode::OK,
             etag: stored.etag(),
             location: None,
+            caching: Caching::REVALIDATE,
             body,
         }
     }
@@ -60,6 +64,7 @@ impl<T: Serialize> Tagged<T> {
             status: StatusCode::OK,
             etag: ETag::from_version(version),
             location: None,
+            caching: Caching::REVALIDATE,
             body,
         }
     }
@@ -70,8 +75,24 @@ impl<T: Serialize> Tagged<T> {
             status: StatusCode::CREATED,
             etag: stored.etag(),
             location: HeaderValue::from_str(location).ok(),
+            caching: Caching::REVALIDATE,
             body,
         }
+    }
+
+    /// The `Cache-Control` to send instead of `no-cache`: the service's
+    /// [`Policy::cache`](crate::Policy::cache).
+    ///
+    /// ```
+    /// use optimist::{Caching, Tagged, Version};
+    /// let tagged = Tagged::at(Version::FIRST, 1).caching(Caching::PRIVATE);
+    /// let response: http::Response<Vec<u8>> = tagged.to_response();
+    /// assert_eq!(response.headers()["cache-control"], "private, no-cache");
+    /// ```
+    #[must_use]
+    pub fn caching(mut self, caching: Caching) -> Self {
+        self.caching = caching;
+        self
     }
 
     /// The response, with the body serialised as JSON. A body that cannot
@@ -87,6 +108,7 @@ impl<T: Serialize> Tagged<T> {
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(ETAG, self.etag.to_header_value());
+        headers.insert(CACHE_CONTROL, self.caching.header_value());
         if let Some(location) = &self.location {
             headers.insert(LOCATION, location.clone());
         }

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use http::header::{ETAG, IF_MATCH, IF_NONE_MATCH};
+use http::header::{CACHE_CONTROL, ETAG, IF_MATCH, IF_NONE_MATCH};
 use http::{HeaderMap, HeaderValue, Method, Response, StatusCode};
 use optimist::{ETag, Error, Evaluation, MemoryStore, Preconditions, Stored, Version, Versioned};
 
@@ -103,7 +103,7 @@ fn main() {
             &store,
             &1,
             &Preconditions::default(),
-            &Method::GET,
+            &optimist::Policy::DEFAULT,
         ));
         std::hint::black_box(outcome.map(Stored::into_value).ok());
     });
@@ -114,13 +114,14 @@ fn main() {
         let response = Response::builder()
             .status(StatusCode::NOT_MODIFIED)
             .header(ETAG, ETag::from_version(Version::FIRST).to_header_value())
+            .header(CACHE_CONTROL, optimist::Caching::REVALIDATE.header_value())
             .body(Vec::<u8>::new())
             .unwrap();
         std::hint::black_box(response);
     });
     let not_modified = blocks(|| {
-        let err = ready(optimist::read(&store, &1, &pre, &Method::GET)).unwrap_err();
-        assert!(matches!(err, Error::NotModified(_)));
+        let err = ready(optimist::read(&store, &1, &pre, &optimist::Policy::DEFAULT)).unwrap_err();
+        assert!(matches!(err, Error::NotModified { .. }));
         std::hint::black_box(err.to_response::<Vec<u8>>());
     });
     println!(

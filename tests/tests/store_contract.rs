@@ -101,7 +101,7 @@ async fn no_aba<S: Store<Note>>(store: &S) {
     let second = optimist::create(store, note(5, "b")).await.unwrap();
     assert_eq!(second.version(), v(2));
     assert_ne!(first.etag(), second.etag());
-    let stale = optimist::read(store, &5, &pre, &http::Method::GET)
+    let stale = optimist::read(store, &5, &pre, &optimist::Policy::DEFAULT)
         .await
         .unwrap_err();
     assert_eq!(

@@ -92,12 +92,6 @@ fn table(s: &Subject) -> Vec<Case> {
         case("If-Match two tags without comma", M::PUT, u, 400)
             .header("if-match", "\"v1\" \"v2\"")
             .body(J, good_put),
-        case("If-Match empty", M::PUT, u, 400)
-            .header("if-match", "")
-            .body(J, good_put),
-        case("If-Match only commas", M::PUT, u, 400)
-            .header("if-match", " , ,")
-            .body(J, good_put),
         case("If-Match space inside", M::PUT, u, 400)
             .header("if-match", "\"v 1\"")
             .body(J, good_put),
@@ -145,8 +139,6 @@ fn table(s: &Subject) -> Vec<Case> {
             .json(J, &put_with("id", json!(2))),
         case("PUT version is a string", M::PUT, u, 422).json(J, &put_with("version", json!("1"))),
         case("PUT version zero", M::PUT, u, 422).json(J, &put_with("version", json!(0))),
-        case("PUT version newer than current", M::PUT, u, 422)
-            .json(J, &put_with("version", json!(7))),
         case("PUT version fractional", M::PUT, u, 422).json(J, &put_with("version", json!(1.5))),
         case("PATCH body id differs from path", M::PATCH, u, 422)
             .header("if-match", "\"v1\"")

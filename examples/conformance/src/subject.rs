@@ -19,6 +19,8 @@ pub struct Subject {
     pub sensitive: &'static str,
     /// Whether the service turns on SPEC §3's "already applied" policy.
     pub already_applied: bool,
+    /// The `Cache-Control` of its tagged responses (SPEC §2).
+    pub caching: &'static str,
 }
 
 impl Subject {

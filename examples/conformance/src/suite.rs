@@ -12,6 +12,7 @@ pub async fn run(subject: &Subject, backend: Backend) {
     let service = Service::start(subject, &fresh_database(backend).await);
     let api = service.client();
     reads(subject, &api).await;
+    empty_lists(subject, &api).await;
     if_match_writes(subject, &api).await;
     body_version_writes(subject, &api).await;
     body_versions(subject, &api).await;
@@ -34,6 +35,12 @@ async fn reads(s: &Subject, api: &Api) {
 
     let read = api.get(u, &[]).await;
     assert_eq!((read.status.as_u16(), read.etag()), (200, "\"v1\"".into()));
+    assert_eq!(
+        read.header("cache-control").as_deref(),
+        Some(s.caching),
+        "a tagged 200 tells caches to revalidate"
+    );
+    assert_eq!(created.header("cache-control").as_deref(), Some(s.caching));
     assert!(
         read.json().get(s.sensitive).is_none(),
         "{} is write-only",
@@ -51,6 +58,11 @@ async fn reads(s: &Subject, api: &Api) {
             (r.status.as_u16(), r.etag(), r.text.as_str()),
             (304, "\"v1\"".into(), ""),
             "If-None-Match: {tag}"
+        );
+        assert_eq!(
+            r.header("cache-control").as_deref(),
+            Some(s.caching),
+            "a 304 repeats the 200's Cache-Control (RFC 9110 §15.4.5)"
         );
     }
     assert_eq!(api.get(u, &[("if-none-match", "\"v2\"")]).await.status, 200);
@@ -93,6 +105,39 @@ async fn reads(s: &Subject, api: &Api) {
             .all(|r| r.get(s.sensitive).is_none()),
         "{list}"
     );
+}
+
+/// RFC 9110 §5.6.1.2: a `#entity-tag` list may be empty, and empty
+/// elements are ignored. An empty `If-None-Match` names no tag (true), an
+/// empty `If-Match` names no tag (false: 412, not 400 or 428).
+async fn empty_lists(s: &Subject, api: &Api) {
+    let u = &s.path(ID);
+    for empty in ["", ",", " , ,"] {
+        let r = api.get(u, &[("if-none-match", empty)]).await;
+        assert_eq!(r.status, 200, "If-None-Match: {empty:?}: {r:?}");
+        api.get(u, &[("if-match", empty)]).await.assert_problem(412);
+        let put = api
+            .json(
+                Method::PUT,
+                u,
+                &[("if-match", empty)],
+                &s.put_body("Nobody", "nobody@x.org"),
+            )
+            .await;
+        assert_eq!(
+            put.assert_problem(412)["status"],
+            412,
+            "If-Match: {empty:?}"
+        );
+    }
+    // An empty field line beside one naming the current tag adds nothing.
+    let r = api
+        .get(u, &[("if-none-match", ""), ("if-none-match", "\"v1\"")])
+        .await;
+    assert_eq!(r.status, 304, "{r:?}");
+    let r = api.get(u, &[("if-none-match", ", \"v1\",,")]).await;
+    assert_eq!(r.status, 304, "{r:?}");
+    assert_eq!(api.get(u, &[]).await.etag(), "\"v1\"", "nothing written");
 }
 
 async fn if_match_writes(s: &Subject, api: &Api) {
@@ -211,6 +256,22 @@ async fn body_version_writes(s: &Subject, api: &Api) {
     let overlap = api.patch(u, &[], &json!({fa: "Jon", "version": 3})).await;
     assert_eq!(overlap.assert_problem(409)["conflicts"][0]["field"], fa);
     assert_eq!(api.get(u, &[]).await.etag(), "\"v5\"");
+    // A true If-Match does not excuse a stale body version: both must hold,
+    // or a form filled at v3 and sent with a freshly read tag would revert
+    // the first field to what it was at v3.
+    let fresh_tag = [("if-match", "\"v5\"")];
+    let overlap = api
+        .patch(u, &fresh_tag, &json!({fa: "Jon", "version": 3}))
+        .await;
+    assert_eq!(overlap.assert_problem(409)["conflicts"][0]["field"], fa);
+    let mut form = s.put_body("John Smith", "f@x.org");
+    form["version"] = json!(3);
+    let reverted = api.json(Method::PUT, u, &fresh_tag, &form).await;
+    assert_eq!(reverted.assert_problem(409)["conflicts"][0]["field"], fa);
+    assert_eq!(
+        api.get(u, &[]).await.json(),
+        s.view(ID, "Johnny", "f@x.org", 5)
+    );
     // Sensitive fields conflict by name only.
     let changed = api
         .patch(
@@ -245,14 +306,25 @@ async fn body_versions(s: &Subject, api: &Api) {
     };
     let current = api.json(Method::PUT, u, &[], &with_version(json!(6))).await;
     assert_eq!(current.etag(), "\"v7\"");
-    // Newer than current, zero, or not a number: 422.
-    for version in [json!(99), json!(0), json!("7"), json!(-1)] {
+    // Newer than current: 409 with the current ETag, a state the client
+    // never saw. Zero or not a number: 422.
+    let ahead = api
+        .json(Method::PUT, u, &[], &with_version(json!(99)))
+        .await;
+    assert!(
+        ahead.assert_problem(409)["type"]
+            .as_str()
+            .unwrap()
+            .ends_with("#version-ahead")
+    );
+    assert_eq!(ahead.etag(), "\"v7\"");
+    for version in [json!(0), json!("7"), json!(-1)] {
         let r = api.json(Method::PUT, u, &[], &with_version(version)).await;
         r.assert_problem(422);
     }
     let fa = s.fields[0];
     let r = api.patch(u, &[], &json!({fa: "J", "version": 8})).await;
-    r.assert_problem(422);
+    r.assert_problem(409);
     // Neither If-Match nor a body version: 428.
     api.json(Method::PUT, u, &[], &s.put_body("J", "h@x.org"))
         .await

@@ -1,7 +1,7 @@
 //! The handlers. Each is a few lines: optimist decides, actix-web serves.
 
 use actix_web::{HttpResponse, web};
-use optimist::actix::{Json, MergePatch, Method, Path};
+use optimist::actix::{Json, MergePatch, Path};
 use optimist::store::SqlStore;
 use optimist::{Error, Outcome, Policy, Preconditions, Store, Stored, Tagged, Write, WriteKind};
 use serde::Deserialize;
@@ -96,9 +96,8 @@ pub async fn get(
     app: State,
     Path(id): Path<u64>,
     pre: Preconditions,
-    Method(method): Method,
 ) -> Result<Tagged<DocView>, Error> {
-    let doc = optimist::read(&app.store, &id, &pre, &method).await?;
+    let doc = optimist::read(&app.store, &id, &pre, &app.policy).await?;
     Ok(Tagged::ok(&doc, view(&doc)))
 }
 
@@ -186,7 +185,6 @@ pub async fn revisions(
     Path(id): Path<u64>,
     range: web::Query<Range>,
     pre: Preconditions,
-    Method(method): Method,
 ) -> Result<Tagged<Vec<Revision>>, Error> {
     let (from, to) = (range.from.unwrap_or(0), range.to.unwrap_or(u32::MAX));
     if from > to {
@@ -194,7 +192,7 @@ pub async fn revisions(
             "`from` ({from}) is after `to` ({to})"
         )));
     }
-    let doc = optimist::read(&app.store, &id, &pre, &method).await?;
+    let doc = optimist::read(&app.store, &id, &pre, &app.policy).await?;
     Ok(Tagged::ok(&doc, doc.value().revisions_between(from, to)))
 }
 
@@ -208,13 +206,7 @@ pub async fn revision(
     app: State,
     Path((id, version)): Path<(u64, u32)>,
 ) -> Result<Tagged<Revision>, Error> {
-    let doc = optimist::read(
-        &app.store,
-        &id,
-        &Preconditions::default(),
-        &http::Method::GET,
-    )
-    .await?;
+    let doc = optimist::read(&app.store, &id, &Preconditions::default(), &app.policy).await?;
     let revision = doc
         .value()
         .revision(version)

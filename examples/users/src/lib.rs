@@ -41,7 +41,9 @@ impl App {
         let store = SqlStore::<User>::connect(url, "users").await?;
         Ok(App {
             store,
-            policy: Policy::default().already_applied(true),
+            policy: Policy::default()
+                .already_applied(true)
+                .caching(routes::CACHING),
         })
     }
 }

@@ -2,10 +2,11 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use http::Method;
 use optimist::axum::{Json, MergePatch, NoContent, Path};
 use optimist::store::SqlStore;
-use optimist::{Error, Outcome, Policy, Preconditions, Store, Stored, Tagged, Write, WriteKind};
+use optimist::{
+    Caching, Error, Outcome, Policy, Preconditions, Store, Stored, Tagged, Write, WriteKind,
+};
 
 use crate::model::{NewUser, PutUser, User, UserView, validate};
 
@@ -18,6 +19,10 @@ pub struct App {
     /// answered 2xx (SPEC §3).
     pub policy: Policy,
 }
+
+/// Users are personal data: shared caches must not keep them, and the
+/// user's own cache revalidates every time.
+pub const CACHING: Caching = Caching::PRIVATE;
 
 fn location(id: u64) -> String {
     format!("/api/users/{id}")
@@ -37,6 +42,7 @@ fn written(done: &optimist::Written<User>) -> Response {
         ),
         Outcome::Updated | Outcome::Unchanged => Tagged::ok(&done.stored, view(&done.stored)),
     }
+    .caching(CACHING)
     .into_response()
 }
 
@@ -62,11 +68,7 @@ pub async fn create(
             optimist::ops::create_next(&app.store, new.into_user(1)?, |u, id| u.id = id).await?
         }
     };
-    Ok(Tagged::created(
-        &stored,
-        &location(stored.value().id),
-        view(&stored),
-    ))
+    Ok(Tagged::created(&stored, &location(stored.value().id), view(&stored)).caching(CACHING))
 }
 
 /// Read a user (GET or HEAD), with its `ETag`; 304 if `If-None-Match` names it.
@@ -87,10 +89,9 @@ pub async fn get(
     State(app): State<App>,
     Path(id): Path<u64>,
     pre: Preconditions,
-    method: Method,
 ) -> Result<Tagged<UserView>, Error> {
-    let user = optimist::read(&app.store, &id, &pre, &method).await?;
-    Ok(Tagged::ok(&user, view(&user)))
+    let user = optimist::read(&app.store, &id, &pre, &app.policy).await?;
+    Ok(Tagged::ok(&user, view(&user)).caching(CACHING))
 }
 
 /// Replace a user, based on `If-Match` or the body's `version`; `If-None-Match: *` creates.

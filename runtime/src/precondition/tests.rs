@@ -66,6 +66,11 @@ const TABLE: &[Row] = {
         (Some(r#""v5""#), Some(r#""v4""#), E, GO, GO, "§13.2.2: both true"),
         (Some("*"), Some("*"), E, N304, INM412, "§13.2.2: If-Match * true, If-None-Match * false"),
         (Some("*"), Some("*"), M, IM412, IM412, "§13.2.2: If-Match * false first"),
+        (Some(""), None, E, IM412, IM412, "§5.6.1.2 + §13.1.1: an empty If-Match names no tag: false"),
+        (Some(" , ,"), None, M, IM412, IM412, "§5.6.1.2: empty elements are ignored: no tag, false"),
+        (None, Some(""), E, GO, GO, "§5.6.1.2 + §13.1.2: an empty If-None-Match names no tag: true"),
+        (None, Some(","), M, GO, GO, "§5.6.1.2: empty elements are ignored: no tag, true"),
+        (None, Some(r#", "v5",,"#), E, N304, INM412, "§5.6.1.2: empty elements around a tag are ignored"),
     ]
 };
 
@@ -98,6 +103,33 @@ fn every_combination_follows_rfc_9110() {
             );
         }
     }
+}
+
+/// RFC 9110 §5.6.1.2: an empty field line beside one that lists the current
+/// tag adds no element; beside `*` it does not make `*` part of a list.
+#[test]
+fn empty_field_lines_are_ignored() {
+    let mut headers = HeaderMap::new();
+    headers.append(IF_NONE_MATCH, HeaderValue::from_static(""));
+    headers.append(IF_NONE_MATCH, r#""v5""#.parse().unwrap());
+    let p = Preconditions::from_headers(&headers).unwrap();
+    assert_eq!(
+        p.evaluate(&Method::GET, Version::new(5)),
+        Evaluation::NotModified
+    );
+    let mut headers = HeaderMap::new();
+    headers.append(IF_NONE_MATCH, "*".parse().unwrap());
+    headers.append(IF_NONE_MATCH, HeaderValue::from_static(", "));
+    assert!(
+        Preconditions::from_headers(&headers)
+            .unwrap()
+            .is_create_only()
+    );
+    let empty = pre(Some(""), None);
+    assert!(
+        empty.has_if_match(),
+        "an empty If-Match is present: 412, not 428"
+    );
 }
 
 #[test]

@@ -12,4 +12,5 @@ pub const DOCS: Subject = Subject {
     fields: ["title", "body"],
     sensitive: "accessKey",
     already_applied: false,
+    caching: "no-cache",
 };

@@ -13,6 +13,7 @@ pub const USERS: Subject = Subject {
     fields: ["name", "email"],
     sensitive: "password",
     already_applied: true,
+    caching: "private, no-cache",
 };
 
 /// A create body for user `id`.
