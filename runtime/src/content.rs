@@ -143,3 +143,70 @@ pub fn merge_patch<T: Versioned>(
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BodyTimeout(pub Duration);
+
+/// A JSON integer that fits a `u64`, also written with a fraction of zero
+/// (`7.0`), as JSON Schema's `integer` allows: for
+/// `#[serde(deserialize_with = "optimist::content::integer")]` on fields
+/// that an OpenAPI document describes as integers.
+///
+/// ```
+/// #[derive(serde::Deserialize)]
+/// struct Body {
+///     #[serde(deserialize_with = "optimist::content::integer")]
+///     id: u64,
+/// }
+/// let body: Body = serde_json::from_str(r#"{"id": 7.0}"#)?;
+/// assert_eq!(body.id, 7);
+/// assert!(serde_json::from_str::<Body>(r#"{"id": 7.5}"#).is_err());
+/// assert!(serde_json::from_str::<Body>(r#"{"id": -1}"#).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn integer<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    struct Integer;
+    impl serde::de::Visitor<'_> for Integer {
+        type Value = u64;
+        fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+            f.write_str("a non-negative integer")
+        }
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<u64, E> {
+            Ok(n)
+        }
+        fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<u64, E> {
+            u64::try_from(n).map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(n), &self))
+        }
+        fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<u64, E> {
+            integral(n).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Float(n), &self))
+        }
+    }
+    deserializer.deserialize_any(Integer)
+}
+
+/// As [`integer`], for an optional field (`null` or absent is `None`;
+/// absent needs `#[serde(default)]`).
+///
+/// ```
+/// #[derive(serde::Deserialize)]
+/// struct Body {
+///     #[serde(default, deserialize_with = "optimist::content::optional_integer")]
+///     id: Option<u64>,
+/// }
+/// assert_eq!(serde_json::from_str::<Body>(r#"{"id": 3.0}"#)?.id, Some(3));
+/// assert_eq!(serde_json::from_str::<Body>(r#"{"id": null}"#)?.id, None);
+/// assert_eq!(serde_json::from_str::<Body>("{}")?.id, None);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn optional_integer<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<u64>, D::Error> {
+    #[derive(serde::Deserialize)]
+    struct Wrapped(#[serde(deserialize_with = "integer")] u64);
+    Ok(<Option<Wrapped> as serde::Deserialize>::deserialize(deserializer)?.map(|w| w.0))
+}
+
+/// `n` as a `u64` where it is a whole number in range.
+pub(crate) fn integral(n: f64) -> Option<u64> {
+    // 2^64 as f64: anything below it (and whole, and not negative) fits.
+    const LIMIT: f64 = 18_446_744_073_709_551_616.0;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked just before
+    (n.fract() == 0.0 && (0.0..LIMIT).contains(&n)).then(|| n as u64)
+}

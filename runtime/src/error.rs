@@ -81,6 +81,9 @@ pub enum Error {
         /// The current version.
         current: Version,
     },
+    /// 409: the request cannot apply to the resource's current state, such
+    /// as a create by PUT that omits a field only a replacement may omit.
+    StateConflict(String),
     /// 409: the version field's type cannot count any higher.
     VersionExhausted {
         /// The current, last possible, version.
@@ -168,6 +171,7 @@ impl Error {
             Error::Conflict(_)
             | Error::AlreadyExists { .. }
             | Error::VersionAhead { .. }
+            | Error::StateConflict(_)
             | Error::VersionExhausted { .. } => StatusCode::CONFLICT,
             Error::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Error::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -230,6 +234,9 @@ impl Error {
             Error::Conflict(_) => problem!("edit-conflict", "Edit conflict"),
             Error::AlreadyExists { .. } => problem!("already-exists", "Already exists"),
             Error::VersionAhead { .. } => problem!("version-ahead", "Version ahead"),
+            Error::StateConflict(_) => {
+                problem!("state-conflict", "Conflicts with the current state")
+            }
             Error::VersionExhausted { .. } => problem!("version-exhausted", "Version exhausted"),
             Error::PreconditionFailed { .. } => {
                 problem!("precondition-failed", "Precondition failed")
@@ -283,7 +290,10 @@ impl fmt::Display for Error {
             ),
             Error::NotFound { resource, display_id } => write!(f, "{resource} {display_id} does not exist"),
             Error::Header(e) => fmt::Display::fmt(e, f),
-            Error::BadRequest(d) | Error::Unprocessable(d) | Error::UnsupportedMediaType(d) => f.write_str(d),
+            Error::BadRequest(d)
+            | Error::Unprocessable(d)
+            | Error::UnsupportedMediaType(d)
+            | Error::StateConflict(d) => f.write_str(d),
             Error::PayloadTooLarge => f.write_str("the content is larger than this service accepts"),
             Error::RequestTimeout => f.write_str("the request body did not arrive in time"),
             Error::NoRoute => f.write_str("no resource lives at this path"),

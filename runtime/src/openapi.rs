@@ -65,7 +65,10 @@ pub struct FieldConflict {
     changed_in: u64,
 }
 
-/// A 409 for a stale write: everything a client needs to merge and retry.
+/// A 409 of a write: an edit conflict (`#edit-conflict`), with everything a
+/// client needs to merge and retry; or a body version ahead of the
+/// resource (`#version-ahead`) or a version that cannot grow
+/// (`#version-exhausted`), with the members of every problem only.
 #[derive(ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EditConflictProblem {
@@ -78,17 +81,23 @@ pub struct EditConflictProblem {
     status: u16,
     /// `User 123 changed since version 4: email`.
     detail: String,
-    /// The resource's name, such as `User`.
+    /// The resource's name, such as `User` (edit conflicts).
+    #[schema(required = false)]
     resource: String,
-    /// The resource's id.
+    /// The resource's id (edit conflicts).
+    #[schema(required = false)]
     id: serde_json::Value,
-    /// The version the request was based on.
+    /// The version the request was based on (edit conflicts).
+    #[schema(required = false)]
     your_version: u64,
-    /// The current version: retry with it.
+    /// The current version: retry with it (edit conflicts).
+    #[schema(required = false)]
     current_version: u64,
-    /// The conflicting fields.
+    /// The conflicting fields (edit conflicts).
+    #[schema(required = false)]
     conflicts: Vec<FieldConflict>,
-    /// The current representation, without sensitive fields.
+    /// The current representation, without sensitive fields (edit conflicts).
+    #[schema(required = false)]
     current: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -97,7 +106,9 @@ pub struct EditConflictProblem {
 #[response(status = 304, headers(("ETag" = String, description = "The current entity tag")))]
 pub struct NotModified;
 
-/// A stale write: the fields changed since the request's version.
+/// A stale write (`#edit-conflict`: the fields changed since the request's
+/// version), a body version ahead of the resource (`#version-ahead`), or a
+/// version that cannot grow (`#version-exhausted`).
 #[derive(IntoResponses)]
 #[response(status = 409, content_type = "application/problem+json", headers(("ETag" = String, description = "The strong entity tag of the current version")))]
 pub struct EditConflict(#[to_schema] EditConflictProblem);
@@ -150,27 +161,108 @@ pub enum BadInput {
     HeadersTooLarge(#[to_schema] Problem),
 }
 
-/// Conditions of a read (RFC 9110 §13.1).
+/// Conditions of a read (RFC 9110 §13.1). Each header is `*` or a list of
+/// at most 32 entity tags (empty elements ignored, so an empty header is
+/// an empty list) in at most 2048 bytes; anything else is a 400 (or 431)
+/// problem, never ignored.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Header)]
 pub struct ReadConditions {
     /// Entity tags of copies the client has (`W/` allowed), or `*`: 304 if one is current.
-    #[param(rename = "If-None-Match")]
+    #[param(rename = "If-None-Match", value_type = String, required = false, max_length = 2048, pattern = r#"^([\t ]*\*[\t ]*|[\t ,]*((W/)?"[!#-~\u0080-\u00ff]*"([\t ]*,[\t ,]*(W/)?"[!#-~\u0080-\u00ff]*"){0,31})?[\t ,]*)$"#)]
     if_none_match: Option<String>,
-    /// Entity tags, or `*`: 412 unless one is current.
-    #[param(rename = "If-Match")]
+    /// Entity tags, or `*`: 412 unless one is current (an empty list names none).
+    #[param(rename = "If-Match", value_type = String, required = false, max_length = 2048, pattern = r#"^([\t ]*\*[\t ]*|[\t ,]*((W/)?"[!#-~\u0080-\u00ff]*"([\t ]*,[\t ,]*(W/)?"[!#-~\u0080-\u00ff]*"){0,31})?[\t ,]*)$"#)]
     if_match: Option<String>,
 }
 
-/// Conditions of a write (RFC 9110 §13.1). Without `If-Match` the body's
-/// version is the base; without either, 428.
+/// Conditions of a write (RFC 9110 §13.1), in the syntax of
+/// [`ReadConditions`]. A version in the body must hold as well; without
+/// `If-Match` or a body version, 428.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Header)]
 pub struct WriteConditions {
     /// The entity tag the change is based on (strong comparison), or `*`.
-    #[param(rename = "If-Match")]
+    #[param(rename = "If-Match", value_type = String, required = false, max_length = 2048, pattern = r#"^([\t ]*\*[\t ]*|[\t ,]*((W/)?"[!#-~\u0080-\u00ff]*"([\t ]*,[\t ,]*(W/)?"[!#-~\u0080-\u00ff]*"){0,31})?[\t ,]*)$"#)]
     if_match: Option<String>,
     /// `*` to create only (PUT to a new id); a listed current tag is 412.
-    #[param(rename = "If-None-Match")]
+    #[param(rename = "If-None-Match", value_type = String, required = false, max_length = 2048, pattern = r#"^([\t ]*\*[\t ]*|[\t ,]*((W/)?"[!#-~\u0080-\u00ff]*"([\t ]*,[\t ,]*(W/)?"[!#-~\u0080-\u00ff]*"){0,31})?[\t ,]*)$"#)]
     if_none_match: Option<String>,
+}
+
+/// The pattern of `If-Match` and `If-None-Match` values in the document:
+/// RFC 9110 `"*" / #entity-tag`, at most 32 tags, exactly what
+/// [`Preconditions`](crate::Preconditions) accepts on one field line.
+///
+/// ```
+/// use utoipa::IntoParams;
+/// let params = optimist::openapi::WriteConditions::into_params(|| None);
+/// let json = serde_json::to_value(&params)?;
+/// assert_eq!(json[0]["schema"]["pattern"], optimist::openapi::CONDITION_PATTERN);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub const CONDITION_PATTERN: &str = r#"^([\t ]*\*[\t ]*|[\t ,]*((W/)?"[!#-~\u0080-\u00ff]*"([\t ]*,[\t ,]*(W/)?"[!#-~\u0080-\u00ff]*"){0,31})?[\t ,]*)$"#;
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use utoipa::IntoParams;
+
+    use super::*;
+    use crate::{Preconditions, TagError};
+
+    /// Whether the parser takes `line` as one `If-Match` field line (a
+    /// list too long is refused for its size, which the pattern bounds
+    /// by its tag count and `maxLength`).
+    fn parser_accepts(line: &[u8]) -> bool {
+        match Preconditions::from_lines([line], []) {
+            Ok(_) => true,
+            Err(e) => {
+                assert_eq!(e.reason(), TagError::Malformed, "{line:?}");
+                false
+            }
+        }
+    }
+
+    fn latin1(s: &str) -> Vec<u8> {
+        s.chars()
+            .map(|c| u8::try_from(u32::from(c)).unwrap())
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+        /// The document's pattern and the parser agree on every value made
+        /// of the characters that matter to the grammar.
+        #[test]
+        fn the_pattern_is_the_parser(value in r#"[ \t,*"W/av\u{7f}\u{e9}\u{0c}]{0,24}"#) {
+            let pattern = regex::Regex::new(CONDITION_PATTERN).unwrap();
+            prop_assert_eq!(pattern.is_match(&value), parser_accepts(&latin1(&value)), "{:?}", value);
+        }
+    }
+
+    #[test]
+    fn every_condition_header_has_the_pattern() {
+        let read = serde_json::to_value(ReadConditions::into_params(|| None)).unwrap();
+        let write = serde_json::to_value(WriteConditions::into_params(|| None)).unwrap();
+        for param in read
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(write.as_array().unwrap())
+        {
+            assert_eq!(param["schema"]["pattern"], CONDITION_PATTERN, "{param}");
+            assert_eq!(param["schema"]["maxLength"], 2048, "{param}");
+        }
+    }
+
+    #[test]
+    fn the_pattern_bounds_the_tag_count() {
+        let pattern = regex::Regex::new(CONDITION_PATTERN).unwrap();
+        let list = |n: usize| vec![r#""a""#; n].join(", ");
+        assert!(pattern.is_match(&list(32)) && parser_accepts(list(32).as_bytes()));
+        assert!(!pattern.is_match(&list(33)));
+        assert!(pattern.is_match("") && pattern.is_match(" , ") && pattern.is_match(" * "));
+        assert!(!pattern.is_match("*, \"a\"") && !pattern.is_match("\"a\" \"b\""));
+    }
 }

@@ -303,6 +303,11 @@ where
         let current = match store.load(id).await? {
             Some(Slot::Live(current)) => current,
             slot if request.kind == WriteKind::Put && request.pre.is_create_only() => {
+                // RFC 9110 §13.1.1: an `If-Match` beside it names a current
+                // representation, and there is none.
+                if request.pre.has_if_match() {
+                    return Err(Error::PreconditionFailed { current: None });
+                }
                 if let Ok(stored) =
                     insert_fresh(store, checked_edit(None)?, deleted_at(slot.as_ref())).await?
                 {

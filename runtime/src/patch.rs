@@ -126,7 +126,10 @@ impl<T: Versioned> ResourcePatch<T> {
 /// # Ok::<(), optimist::Error>(())
 /// ```
 pub fn body_version(value: &Value, member: &str) -> Result<Version, Error> {
-    value.as_u64().and_then(Version::new).ok_or_else(|| {
+    let integer = value
+        .as_u64()
+        .or_else(|| value.as_f64().and_then(crate::content::integral));
+    integer.and_then(Version::new).ok_or_else(|| {
         Error::Unprocessable(format!(
             "`{member}` must be a version that this server issued: an integer from 1"
         ))

@@ -23,6 +23,12 @@
 //! service never issued for it (from another resource, or from before a
 //! restore). Re-read and retry.
 //!
+//! ## state-conflict
+//! Status 409. The request is well-formed but cannot apply to the
+//! resource's current state: a create by PUT (`If-None-Match: *`) without
+//! a field that only a replacement of an existing resource may leave out,
+//! say. The detail names what is missing.
+//!
 //! ## version-exhausted
 //! Status 409. The version field's type cannot count higher: the resource can no
 //! longer be written.

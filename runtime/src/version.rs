@@ -76,9 +76,19 @@ impl Serialize for Version {
     }
 }
 
+/// Any JSON integer from 1, also written with a fraction of zero (`4.0`):
+/// JSON Schema's `integer`, which OpenAPI documents use, allows both.
+///
+/// ```
+/// use optimist::Version;
+/// assert_eq!(serde_json::from_str::<Version>("4.0")?, Version::new(4).unwrap());
+/// assert!(serde_json::from_str::<Version>("4.5").is_err());
+/// assert!(serde_json::from_str::<Version>("0").is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 impl<'de> Deserialize<'de> for Version {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let n = u64::deserialize(deserializer)?;
+        let n = crate::content::integer(deserializer)?;
         Version::new(n).ok_or_else(|| serde::de::Error::custom("a version starts at 1"))
     }
 }

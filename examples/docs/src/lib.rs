@@ -45,7 +45,17 @@ impl App {
 /// The routes, with problem+json for every refusal, including the
 /// framework's own (a bad query string, an unknown path or method).
 pub fn configure(config: &mut web::ServiceConfig) {
-    let not_allowed = || web::to(|| async { Error::MethodNotAllowed });
+    // RFC 9110 §15.5.6: a 405 lists the methods the resource supports.
+    let not_allowed = |allow: &'static str| {
+        web::to(move || async move {
+            let mut response = actix_web::ResponseError::error_response(&Error::MethodNotAllowed);
+            response.headers_mut().insert(
+                actix_web::http::header::ALLOW,
+                actix_web::http::header::HeaderValue::from_static(allow),
+            );
+            response
+        })
+    };
     config
         .app_data(web::PayloadConfig::new(BODY_LIMIT))
         .app_data(web::QueryConfig::default().error_handler(|e, _| {
@@ -55,7 +65,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
             web::resource("/api/docs")
                 .route(web::get().to(routes::list))
                 .route(web::post().to(routes::create))
-                .default_service(not_allowed()),
+                .default_service(not_allowed("GET, HEAD, POST")),
         )
         .service(
             web::resource("/api/docs/{id}")
@@ -64,24 +74,24 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .route(web::put().to(routes::put))
                 .route(web::patch().to(routes::patch))
                 .route(web::delete().to(routes::delete))
-                .default_service(not_allowed()),
+                .default_service(not_allowed("GET, HEAD, PUT, PATCH, DELETE")),
         )
         .service(
             web::resource("/api/docs/{id}/revisions")
                 .route(web::get().to(routes::revisions))
                 .route(web::head().to(routes::revisions))
-                .default_service(not_allowed()),
+                .default_service(not_allowed("GET, HEAD")),
         )
         .service(
             web::resource("/api/docs/{id}/revisions/{version}")
                 .route(web::get().to(routes::revision))
                 .route(web::head().to(routes::revision))
-                .default_service(not_allowed()),
+                .default_service(not_allowed("GET, HEAD")),
         )
         .service(
             web::resource("/openapi.json")
                 .route(web::get().to(openapi::document))
-                .default_service(not_allowed()),
+                .default_service(not_allowed("GET, HEAD")),
         )
         .default_service(web::to(|| async { Error::NoRoute }));
 }

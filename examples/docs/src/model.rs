@@ -118,37 +118,79 @@ impl From<&Doc> for DocView {
     }
 }
 
-/// The body of `POST /api/docs`.
+/// The body of `POST /api/docs`. The schema states every rule that
+/// [`validate`] checks, so that any body it allows is accepted.
 #[derive(Deserialize, Debug, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDoc {
-    /// The id; the service picks one when absent.
+    /// The id, from 1 to 999999999999999 (15 digits: exact in every JSON
+    /// parser, JavaScript's included); the service picks one when absent.
+    #[schema(minimum = 1, maximum = 999_999_999_999_999_f64)]
+    #[serde(default, deserialize_with = "optimist::content::optional_integer")]
     pub id: Option<u64>,
-    /// The title.
+    /// The title: 1 to 200 characters, not all of them whitespace.
+    #[schema(min_length = 1, max_length = 200, pattern = r"[^\t\n\v\f\r ]")]
     pub title: String,
-    /// The text.
+    /// The text: at most 16384 characters.
+    #[schema(max_length = 16384)]
     pub body: String,
-    /// The key of private share links.
+    /// The key of private share links: 8 to 256 characters.
     #[serde(rename = "accessKey")]
+    #[schema(min_length = 8, max_length = 256)]
     pub access_key: String,
 }
 
-/// The body of `PUT /api/docs/{id}`.
+/// The body of `PUT /api/docs/{id}`: the whole document; the path names
+/// the id.
 #[derive(Deserialize, Debug, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutDoc {
-    /// Must equal the id in the path, if sent.
+    /// The id is the path's: it is read-only here, and a client that sends
+    /// back the representation it read may leave it in. Another id is 422.
+    #[schema(read_only, value_type = Option<u64>)]
     pub id: Option<u64>,
-    /// The title.
+    /// The title: 1 to 200 characters, not all of them whitespace.
+    #[schema(min_length = 1, max_length = 200, pattern = r"[^\t\n\v\f\r ]")]
     pub title: String,
-    /// The text.
+    /// The text: at most 16384 characters.
+    #[schema(max_length = 16384)]
     pub body: String,
-    /// A new access key; absent keeps the current one.
+    /// A new access key (8 to 256 characters); absent keeps the current one.
     #[serde(rename = "accessKey")]
+    #[schema(min_length = 8, max_length = 256)]
     pub access_key: Option<String>,
     /// The version this replacement is based on (or send `If-Match`).
     #[schema(value_type = Option<u64>, minimum = 1)]
     pub version: Option<Version>,
+}
+
+/// The body of `PATCH /api/docs/{id}`, a JSON merge patch (RFC 7396): the
+/// members to change. Only described, never built: the service reads
+/// patches with [`optimist::ResourcePatch`].
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct DocPatch {
+    /// The id is the path's: it is read-only here, and a client that sends
+    /// back the representation it read may leave it in. Another id is 422.
+    #[schema(read_only, value_type = Option<u64>)]
+    id: Option<u64>,
+    /// A new title: 1 to 200 characters, not all of them whitespace.
+    #[schema(value_type = String, min_length = 1, max_length = 200, pattern = r"[^\t\n\v\f\r ]")]
+    #[serde(default)]
+    title: Option<String>,
+    /// A new text: at most 16384 characters.
+    #[schema(value_type = String, max_length = 16384)]
+    #[serde(default)]
+    body: Option<String>,
+    /// A new access key: 8 to 256 characters.
+    #[serde(rename = "accessKey", default)]
+    #[schema(value_type = String, min_length = 8, max_length = 256)]
+    access_key: Option<String>,
+    /// The version this patch is based on (or send `If-Match`).
+    #[schema(value_type = Option<u64>, minimum = 1)]
+    #[serde(default)]
+    version: Option<u64>,
 }
 
 impl NewDoc {
@@ -180,8 +222,9 @@ impl PutDoc {
             (Some(key), _) => key.clone(),
             (None, Some(current)) => current.access_key.clone(),
             (None, None) => {
-                return Err(Error::Unprocessable(
-                    "a new document needs an `accessKey`".into(),
+                return Err(Error::StateConflict(
+                    "a new document needs an `accessKey`: only a replacement keeps the current one"
+                        .into(),
                 ));
             }
         };
@@ -205,18 +248,30 @@ impl PutDoc {
     }
 }
 
-/// The rules every stored document meets.
+/// The whitespace of the schema's `[^\t\n\v\f\r ]`.
+fn is_schema_whitespace(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ')
+}
+
+/// The largest id: 15 digits, exact in every JSON parser (JavaScript's
+/// numbers are exact to 2^53).
+pub const MAX_ID: u64 = 999_999_999_999_999;
+
+/// The rules every stored document meets: exactly those the OpenAPI
+/// schemas of the bodies state.
 pub fn validate(doc: &Doc) -> Result<(), Error> {
     let problem = if doc.id == 0 {
         "`id` starts at 1"
-    } else if doc.title.trim().is_empty() {
-        "`title` cannot be empty"
+    } else if doc.id > MAX_ID {
+        "`id` is at most 999999999999999"
+    } else if doc.title.chars().all(is_schema_whitespace) {
+        "`title` cannot be empty or only whitespace"
     } else if doc.title.chars().count() > 200 {
         "`title` has at most 200 characters"
-    } else if doc.body.len() > 16 * 1024 {
-        "`body` has at most 16 KiB"
-    } else if doc.access_key.len() < 8 || doc.access_key.len() > 256 {
-        "`accessKey` has 8 to 256 bytes"
+    } else if doc.body.chars().count() > 16 * 1024 {
+        "`body` has at most 16384 characters"
+    } else if !(8..=256).contains(&doc.access_key.chars().count()) {
+        "`accessKey` has 8 to 256 characters"
     } else {
         return Ok(());
     };

@@ -9,7 +9,7 @@ use actix_web::HttpResponse;
 use optimist::openapi::{EditConflictProblem, FieldConflict, Problem};
 use utoipa::{IntoParams, IntoResponses, OpenApi, ToSchema};
 
-use crate::model::{DocView, NewDoc, PutDoc, Revision};
+use crate::model::{DocPatch, DocView, NewDoc, PutDoc, Revision};
 
 /// The document, with its `ETag`.
 #[derive(IntoResponses)]
@@ -27,7 +27,9 @@ pub struct DocConflictProblem {
     /// The members every edit conflict has.
     #[serde(flatten)]
     conflict: EditConflictProblem,
-    /// `/api/docs/{id}/revisions?from={yourVersion}&to={currentVersion}`.
+    /// `/api/docs/{id}/revisions?from={yourVersion}&to={currentVersion}`
+    /// (edit conflicts).
+    #[schema(required = false)]
     revisions: String,
 }
 
@@ -42,6 +44,7 @@ pub struct EditConflict(#[to_schema] DocConflictProblem);
 #[into_params(parameter_in = Path)]
 pub struct IdParam {
     /// The document's id.
+    #[param(value_type = String, pattern = "^0*[1-9][0-9]{0,14}$")]
     id: u64,
 }
 
@@ -50,7 +53,7 @@ pub struct IdParam {
     info(title = "optimist docs", description = "A conflict-aware wiki: optimistic concurrency with ETags, field-level conflicts and merges, a bounded revision history, RFC 9457 problems."),
     paths(crate::routes::list, crate::routes::create, crate::routes::get, crate::routes::put,
         crate::routes::patch, crate::routes::delete, crate::routes::revisions, crate::routes::revision),
-    components(schemas(DocView, NewDoc, PutDoc, Revision, Problem, EditConflictProblem, DocConflictProblem, FieldConflict)),
+    components(schemas(DocView, NewDoc, PutDoc, DocPatch, Revision, Problem, EditConflictProblem, DocConflictProblem, FieldConflict)),
     tags((name = "docs", description = "Documents and their revisions"))
 )]
 struct ApiDoc;

@@ -122,7 +122,7 @@ pub async fn put(
 
 /// Merge-patch a document; a stale patch that touches no field changed since its version is merged.
 #[utoipa::path(patch, path = "/api/docs/{id}", tag = "docs",
-    request_body(content = serde_json::Value, content_type = "application/merge-patch+json",
+    request_body(content = crate::model::DocPatch, content_type = "application/merge-patch+json",
         description = "A JSON merge patch (RFC 7396) of title, body or accessKey; `version` names the version it is based on"),
     params(crate::openapi::IdParam, optimist::openapi::WriteConditions),
     responses(crate::openapi::Found, crate::openapi::EditConflict, optimist::openapi::PreconditionFailed,
@@ -167,9 +167,12 @@ pub async fn delete(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Range {
-    /// The first version to list (default: the oldest kept).
+    /// The first version to list (default: the oldest kept). After `to`,
+    /// the range is empty.
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295_f64)]
     from: Option<u32>,
     /// The last version to list (default: the current one).
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295_f64)]
     to: Option<u32>,
 }
 
@@ -179,26 +182,22 @@ pub struct Range {
     params(crate::openapi::IdParam, Range, optimist::openapi::ReadConditions),
     responses((status = 200, description = "The revisions in the range", body = [Revision],
         headers(("ETag" = String, description = "The document's current entity tag"))),
-        optimist::openapi::NotModified, optimist::openapi::NotFound, optimist::openapi::BadInput))]
+        optimist::openapi::NotModified, optimist::openapi::PreconditionFailed, optimist::openapi::NotFound, optimist::openapi::BadInput))]
 pub async fn revisions(
     app: State,
     Path(id): Path<u64>,
     range: web::Query<Range>,
     pre: Preconditions,
 ) -> Result<Tagged<Vec<Revision>>, Error> {
+    // A range whose `from` is after its `to` holds no version: empty.
     let (from, to) = (range.from.unwrap_or(0), range.to.unwrap_or(u32::MAX));
-    if from > to {
-        return Err(Error::BadRequest(format!(
-            "`from` ({from}) is after `to` ({to})"
-        )));
-    }
     let doc = optimist::read(&app.store, &id, &pre, &app.policy).await?;
     Ok(Tagged::ok(&doc, doc.value().revisions_between(from, to)))
 }
 
 /// One revision; its `ETag` is that of the version it records.
 #[utoipa::path(get, path = "/api/docs/{id}/revisions/{version}", tag = "docs",
-    params(crate::openapi::IdParam, ("version" = u32, Path, description = "The version")),
+    params(crate::openapi::IdParam, ("version" = String, Path, pattern = "^0*[1-9][0-9]{0,8}$", description = "The version")),
     responses((status = 200, description = "The document's text at that version", body = Revision,
         headers(("ETag" = String, description = "The entity tag of that version"))),
         optimist::openapi::NotFound, optimist::openapi::BadInput))]

@@ -23,12 +23,6 @@ fn doc_rules() -> Vec<Case> {
             .header("if-match", "\"v1\"")
             .body(mp, r#"{"revisions":[]}"#),
         case(
-            "revisions range reversed",
-            Method::GET,
-            "/api/docs/1/revisions?from=3&to=1",
-            400,
-        ),
-        case(
             "revisions range not a number",
             Method::GET,
             "/api/docs/1/revisions?to=x",

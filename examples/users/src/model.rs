@@ -47,35 +47,77 @@ impl From<&User> for UserView {
     }
 }
 
-/// The body of `POST /api/users`.
+/// The body of `POST /api/users`. The schema states every rule that
+/// [`validate`] checks, so that any body it allows is accepted.
 #[derive(Deserialize, Debug, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
-    /// The id; the service picks one when absent.
+    /// The id, from 1 to 999999999999999 (15 digits: exact in every JSON
+    /// parser, JavaScript's included); the service picks one when absent.
+    #[schema(minimum = 1, maximum = 999_999_999_999_999_f64)]
+    #[serde(default, deserialize_with = "optimist::content::optional_integer")]
     pub id: Option<u64>,
-    /// The name.
+    /// The name: 1 to 200 characters, not all of them whitespace.
+    #[schema(min_length = 1, max_length = 200, pattern = r"[^\t\n\v\f\r ]")]
     pub name: String,
-    /// The email address.
+    /// The email address: printable ASCII around one `@`, at most 254.
+    #[schema(max_length = 254, pattern = r"^[!-?A-~]+@[!-?A-~]+$")]
     pub email: String,
-    /// The password.
+    /// The password: 1 to 1024 characters.
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 
-/// The body of `PUT /api/users/{id}`.
+/// The body of `PUT /api/users/{id}`: the whole user; the path names
+/// the id.
 #[derive(Deserialize, Debug, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutUser {
-    /// Must equal the id in the path, if sent.
+    /// The id is the path's: it is read-only here, and a client that sends
+    /// back the representation it read may leave it in. Another id is 422.
+    #[schema(read_only, value_type = Option<u64>)]
     pub id: Option<u64>,
-    /// The name.
+    /// The name: 1 to 200 characters, not all of them whitespace.
+    #[schema(min_length = 1, max_length = 200, pattern = r"[^\t\n\v\f\r ]")]
     pub name: String,
-    /// The email address.
+    /// The email address: printable ASCII around one `@`, at most 254.
+    #[schema(max_length = 254, pattern = r"^[!-?A-~]+@[!-?A-~]+$")]
     pub email: String,
-    /// The new password; absent keeps the current one.
+    /// The new password (1 to 1024 characters); absent keeps the current one.
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: Option<String>,
     /// The version this replacement is based on (or send `If-Match`).
     #[schema(value_type = Option<u64>, minimum = 1)]
     pub version: Option<Version>,
+}
+
+/// The body of `PATCH /api/users/{id}`, a JSON merge patch (RFC 7396):
+/// the members to change. Only described, never built: the service reads
+/// patches with [`optimist::ResourcePatch`].
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct UserPatch {
+    /// The id is the path's: it is read-only here, and a client that sends
+    /// back the representation it read may leave it in. Another id is 422.
+    #[schema(read_only, value_type = Option<u64>)]
+    id: Option<u64>,
+    /// A new name: 1 to 200 characters, not all of them whitespace.
+    #[schema(value_type = String, min_length = 1, max_length = 200, pattern = r"[^\t\n\v\f\r ]")]
+    #[serde(default)]
+    name: Option<String>,
+    /// A new email address: printable ASCII around one `@`, at most 254.
+    #[schema(value_type = String, max_length = 254, pattern = r"^[!-?A-~]+@[!-?A-~]+$")]
+    #[serde(default)]
+    email: Option<String>,
+    /// A new password: 1 to 1024 characters.
+    #[schema(value_type = String, min_length = 1, max_length = 1024)]
+    #[serde(default)]
+    password: Option<String>,
+    /// The version this patch is based on (or send `If-Match`).
+    #[schema(value_type = Option<u64>, minimum = 1)]
+    #[serde(default)]
+    version: Option<u64>,
 }
 
 impl NewUser {
@@ -106,7 +148,10 @@ impl PutUser {
             (Some(password), _) => password.clone(),
             (None, Some(current)) => current.password.clone(),
             (None, None) => {
-                return Err(Error::Unprocessable("a new user needs a `password`".into()));
+                return Err(Error::StateConflict(
+                    "a new user needs a `password`: only a replacement keeps the current one"
+                        .into(),
+                ));
             }
         };
         let user = User {
@@ -121,33 +166,44 @@ impl PutUser {
     }
 }
 
-/// The rules every stored user meets.
+/// The largest id: 15 digits, exact in every JSON parser (JavaScript's
+/// numbers are exact to 2^53).
+pub const MAX_ID: u64 = 999_999_999_999_999;
+
+/// The rules every stored user meets: exactly those the OpenAPI schemas
+/// of the bodies state, so that a body the document allows is accepted.
 pub fn validate(user: &User) -> Result<(), Error> {
     let problem = if user.id == 0 {
         "`id` starts at 1"
-    } else if user.name.trim().is_empty() {
-        "`name` cannot be empty"
+    } else if user.id > MAX_ID {
+        "`id` is at most 999999999999999"
+    } else if user.name.chars().all(is_schema_whitespace) {
+        "`name` cannot be empty or only whitespace"
     } else if user.name.chars().count() > 200 {
         "`name` has at most 200 characters"
     } else if !valid_email(&user.email) {
-        "`email` must be an address such as `someone@example.org`"
+        "`email` must be an address such as `someone@example.org`: printable ASCII around one `@`, at most 254"
     } else if user.password.is_empty() {
         "`password` cannot be empty"
-    } else if user.password.len() > 1024 {
-        "`password` has at most 1024 bytes"
+    } else if user.password.chars().count() > 1024 {
+        "`password` has at most 1024 characters"
     } else {
         return Ok(());
     };
     Err(Error::Unprocessable(problem.into()))
 }
 
+/// The whitespace of the schema's `[^\t\n\v\f\r ]`.
+fn is_schema_whitespace(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ')
+}
+
+/// `^[!-?A-~]+@[!-?A-~]+$`, at most 254 bytes.
 fn valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.is_empty()
-        && !domain.contains('@')
-        && email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+    let printable =
+        |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_graphic() && b != b'@');
+    email.len() <= 254
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| printable(local) && printable(domain))
 }

@@ -14,7 +14,7 @@ pub use optimist::openapi::{
 };
 use utoipa::{IntoParams, IntoResponses, OpenApi};
 
-use crate::model::{NewUser, PutUser, UserView};
+use crate::model::{NewUser, PutUser, UserPatch, UserView};
 
 /// The user, with its `ETag`.
 #[derive(IntoResponses)]
@@ -31,6 +31,7 @@ pub struct Created(#[to_schema] UserView);
 #[into_params(parameter_in = Path)]
 pub struct IdParam {
     /// The user's id.
+    #[param(value_type = String, pattern = "^0*[1-9][0-9]{0,14}$")]
     id: u64,
 }
 
@@ -38,7 +39,7 @@ pub struct IdParam {
 #[openapi(
     info(title = "optimist users", description = "A conflict-aware users service: optimistic concurrency with ETags, field-level conflicts and merges, RFC 9457 problems."),
     paths(crate::routes::list, crate::routes::create, crate::routes::get, crate::routes::put, crate::routes::patch, crate::routes::delete),
-    components(schemas(UserView, NewUser, PutUser, Problem, EditConflictProblem, FieldConflict)),
+    components(schemas(UserView, NewUser, PutUser, UserPatch, Problem, EditConflictProblem, FieldConflict)),
     tags((name = "users", description = "Users"))
 )]
 struct ApiDoc;

@@ -112,7 +112,7 @@ pub async fn put(
 
 /// Merge-patch a user; a stale patch that touches no field changed since its version is merged.
 #[utoipa::path(patch, path = "/api/users/{id}", tag = "users",
-    request_body(content = serde_json::Value, content_type = "application/merge-patch+json",
+    request_body(content = crate::model::UserPatch, content_type = "application/merge-patch+json",
         description = "A JSON merge patch (RFC 7396) of name, email or password; `version` names the version it is based on"),
     params(crate::openapi::IdParam, crate::openapi::WriteConditions),
     responses(crate::openapi::Found, crate::openapi::EditConflict, crate::openapi::PreconditionFailed,
