@@ -38,8 +38,11 @@ impl Caching {
     /// store it (RFC 9111 §5.2.2.7), the user's own must revalidate.
     pub const PRIVATE: Caching = Caching("private, no-cache");
 
-    /// The service's own `Cache-Control` directives. Panics (at compile
-    /// time in a `const`) on a byte that a header value cannot hold.
+    /// The service's own `Cache-Control` directives.
+    ///
+    /// # Panics
+    /// On a byte that a header value cannot hold: at compile time where
+    /// the result is a `const`, as it should be.
     ///
     /// ```
     /// let c = optimist::Caching::directives("no-store");

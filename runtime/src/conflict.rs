@@ -1,4 +1,5 @@
-//! The body of a 409 for a stale write (SPEC §4).
+//! The body of a 409 for a stale write (an RFC 9457 problem with
+//! extension members).
 
 use core::fmt;
 
@@ -10,7 +11,7 @@ use crate::{FieldSet, Stored, Version, Versioned};
 /// A stale write refused because fields it changes were changed by someone
 /// else since the client's version.
 ///
-/// Serialises to the extension members of SPEC §4: `resource`, `id`,
+/// Serialises to the extension members of the `edit-conflict` problem: `resource`, `id`,
 /// `yourVersion`, `currentVersion`, `conflicts` and `current`. Values of
 /// sensitive fields are never held, so neither the body nor `Debug` can
 /// show them.

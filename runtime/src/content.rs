@@ -208,5 +208,5 @@ pub(crate) fn integral(n: f64) -> Option<u64> {
     // 2^64 as f64: anything below it (and whole, and not negative) fits.
     const LIMIT: f64 = 18_446_744_073_709_551_616.0;
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked just before
-    (n.fract() == 0.0 && (0.0..LIMIT).contains(&n)).then(|| n as u64)
+    (n.fract() == 0.0 && (0.0..LIMIT).contains(&n)).then_some(n as u64)
 }

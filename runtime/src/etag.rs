@@ -186,7 +186,7 @@ fn skip_ows_and_commas(mut s: &[u8]) -> &[u8] {
 /// The strong entity tag that optimist derives from a [`Version`].
 ///
 /// Its opaque value is `v` and the version (`"v7"`); clients must treat it
-/// as opaque. Because versions are never reused for an id (SPEC §1), a
+/// as opaque. Because versions are never reused for an id, a
 /// tag never names two different states of one resource.
 ///
 /// ```

@@ -1,4 +1,5 @@
-//! Field metadata, sets of fields and per-field stamps (SPEC §1).
+//! Field metadata, sets of fields and per-field stamps: the version at
+//! which each field last changed.
 
 use core::fmt;
 use std::sync::Arc;
@@ -142,7 +143,7 @@ impl fmt::Debug for FieldSet {
 /// For each compared field, the version at which it last changed.
 ///
 /// Kept beside the resource by every store and advanced on every write,
-/// so a stale write can be checked field by field (SPEC §3).
+/// so a stale write can be checked field by field.
 ///
 /// ```
 /// use optimist::{FieldSet, Stamps, Version};

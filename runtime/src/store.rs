@@ -1,4 +1,4 @@
-//! The storage contract of SPEC §6: every write is one atomic
+//! The storage contract: every write is one atomic
 //! compare-and-swap on (id, version).
 
 use core::future::Future;
@@ -25,7 +25,7 @@ pub enum Slot<T> {
 
 /// A store of versioned resources.
 ///
-/// The methods are primitives, each one atomic step; the rules of SPEC §3
+/// The methods are primitives, each one atomic step; the rules of conditional writes
 /// live in [`crate::ops`] and hold for every store. Every store must pass
 /// the contract in `optimist::store::contract` (see the tests).
 ///

@@ -1,5 +1,6 @@
 //! The version of a resource: a positive integer that starts at 1 and grows
-//! by exactly one on every successful write (SPEC §1).
+//! by exactly one on every successful write, never wraps and is never
+//! reused for an id (so no old `ETag` can match a re-created resource).
 
 use core::fmt;
 use core::num::NonZeroU64;

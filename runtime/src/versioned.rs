@@ -120,7 +120,7 @@ pub trait Versioned: Sized {
 
     /// Moves the compared fields in `fields` from `theirs` into `self`,
     /// leaving every other field (id, version, skipped fields) as it is:
-    /// the field-level merge of SPEC §3.
+    /// the field-level merge of stale writes.
     ///
     /// ```
     /// # #[derive(optimist::Versioned, serde::Serialize)]
