@@ -204,7 +204,7 @@ pub fn optional_integer<'de, D: serde::Deserializer<'de>>(
 }
 
 /// `n` as a `u64` where it is a whole number in range.
-pub(crate) fn integral(n: f64) -> Option<u64> {
+fn integral(n: f64) -> Option<u64> {
     // 2^64 as f64: anything below it (and whole, and not negative) fits.
     const LIMIT: f64 = 18_446_744_073_709_551_616.0;
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked just before

@@ -169,10 +169,10 @@ pub enum BadInput {
 #[into_params(parameter_in = Header)]
 pub struct ReadConditions {
     /// Entity tags of copies the client has (`W/` allowed), or `*`: 304 if one is current.
-    #[param(rename = "If-None-Match", value_type = String, required = false, max_length = 2048, pattern = r#"^([\t ]*\*[\t ]*|[\t ,]*((W/)?"[!#-~\u0080-\u00ff]*"([\t ]*,[\t ,]*(W/)?"[!#-~\u0080-\u00ff]*"){0,31})?[\t ,]*)$"#)]
+    #[param(rename = "If-None-Match", schema_with = condition_schema)]
     if_none_match: Option<String>,
     /// Entity tags, or `*`: 412 unless one is current (an empty list names none).
-    #[param(rename = "If-Match", value_type = String, required = false, max_length = 2048, pattern = r#"^([\t ]*\*[\t ]*|[\t ,]*((W/)?"[!#-~\u0080-\u00ff]*"([\t ]*,[\t ,]*(W/)?"[!#-~\u0080-\u00ff]*"){0,31})?[\t ,]*)$"#)]
+    #[param(rename = "If-Match", schema_with = condition_schema)]
     if_match: Option<String>,
 }
 
@@ -183,10 +183,10 @@ pub struct ReadConditions {
 #[into_params(parameter_in = Header)]
 pub struct WriteConditions {
     /// The entity tag the change is based on (strong comparison), or `*`.
-    #[param(rename = "If-Match", value_type = String, required = false, max_length = 2048, pattern = r#"^([\t ]*\*[\t ]*|[\t ,]*((W/)?"[!#-~\u0080-\u00ff]*"([\t ]*,[\t ,]*(W/)?"[!#-~\u0080-\u00ff]*"){0,31})?[\t ,]*)$"#)]
+    #[param(rename = "If-Match", schema_with = condition_schema)]
     if_match: Option<String>,
     /// `*` to create only (PUT to a new id); a listed current tag is 412.
-    #[param(rename = "If-None-Match", value_type = String, required = false, max_length = 2048, pattern = r#"^([\t ]*\*[\t ]*|[\t ,]*((W/)?"[!#-~\u0080-\u00ff]*"([\t ]*,[\t ,]*(W/)?"[!#-~\u0080-\u00ff]*"){0,31})?[\t ,]*)$"#)]
+    #[param(rename = "If-None-Match", schema_with = condition_schema)]
     if_none_match: Option<String>,
 }
 
@@ -202,6 +202,16 @@ pub struct WriteConditions {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 pub const CONDITION_PATTERN: &str = r#"^([\t ]*\*[\t ]*|[\t ,]*((W/)?"[!#-~\u0080-\u00ff]*"([\t ]*,[\t ,]*(W/)?"[!#-~\u0080-\u00ff]*"){0,31})?[\t ,]*)$"#;
+
+/// The schema of a condition header: a string of at most 2048 bytes (the
+/// parser's bound on all lines of one header) in [`CONDITION_PATTERN`].
+fn condition_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .max_length(Some(crate::MAX_HEADER_BYTES))
+        .pattern(Some(CONDITION_PATTERN))
+        .build()
+}
 
 #[cfg(test)]
 mod tests {
@@ -230,14 +240,16 @@ mod tests {
             .collect()
     }
 
+    static PATTERN: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(CONDITION_PATTERN).unwrap());
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4096))]
         /// The document's pattern and the parser agree on every value made
         /// of the characters that matter to the grammar.
         #[test]
         fn the_pattern_is_the_parser(value in r#"[ \t,*"W/av\u{7f}\u{e9}\u{0c}]{0,24}"#) {
-            let pattern = regex::Regex::new(CONDITION_PATTERN).unwrap();
-            prop_assert_eq!(pattern.is_match(&value), parser_accepts(&latin1(&value)), "{:?}", value);
+            prop_assert_eq!(PATTERN.is_match(&value), parser_accepts(&latin1(&value)), "{:?}", value);
         }
     }
 
@@ -253,12 +265,14 @@ mod tests {
         {
             assert_eq!(param["schema"]["pattern"], CONDITION_PATTERN, "{param}");
             assert_eq!(param["schema"]["maxLength"], 2048, "{param}");
+            assert_eq!(param["schema"]["type"], "string", "never null: {param}");
+            assert_eq!(param["required"], false, "{param}");
         }
     }
 
     #[test]
     fn the_pattern_bounds_the_tag_count() {
-        let pattern = regex::Regex::new(CONDITION_PATTERN).unwrap();
+        let pattern = &*PATTERN;
         let list = |n: usize| vec![r#""a""#; n].join(", ");
         assert!(pattern.is_match(&list(32)) && parser_accepts(list(32).as_bytes()));
         assert!(!pattern.is_match(&list(33)));

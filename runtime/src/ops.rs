@@ -1,6 +1,7 @@
 //! The rules of conditional reads and writes (RFC 9110 §13) over any
-//! [`Store`]: reads, creates, writes and deletes, each decided against the current state and committed with one
-//! compare-and-swap. A lost race is re-decided against the new state.
+//! [`Store`]: reads, creates, writes and deletes, each decided against the
+//! current state and committed with one compare-and-swap. A lost race is
+//! re-decided against the new state.
 
 use core::fmt;
 

@@ -126,9 +126,7 @@ impl<T: Versioned> ResourcePatch<T> {
 /// # Ok::<(), optimist::Error>(())
 /// ```
 pub fn body_version(value: &Value, member: &str) -> Result<Version, Error> {
-    let integer = value
-        .as_u64()
-        .or_else(|| value.as_f64().and_then(crate::content::integral));
+    let integer = crate::content::integer(value).ok();
     integer.and_then(Version::new).ok_or_else(|| {
         Error::Unprocessable(format!(
             "`{member}` must be a version that this server issued: an integer from 1"

@@ -128,15 +128,15 @@ pub struct NewDoc {
     #[schema(minimum = 1, maximum = 999_999_999_999_999_f64)]
     #[serde(default, deserialize_with = "optimist::content::optional_integer")]
     pub id: Option<u64>,
-    /// The title: 1 to 200 characters, not all of them whitespace.
-    #[schema(min_length = 1, max_length = 200, pattern = r"[^\t\n\v\f\r ]")]
+    /// The title.
+    #[schema(schema_with = rule::title)]
     pub title: String,
-    /// The text: at most 16384 characters.
-    #[schema(max_length = 16384)]
+    /// The text.
+    #[schema(schema_with = rule::body)]
     pub body: String,
-    /// The key of private share links: 8 to 256 characters.
+    /// The key of private share links.
     #[serde(rename = "accessKey")]
-    #[schema(min_length = 8, max_length = 256)]
+    #[schema(schema_with = rule::access_key)]
     pub access_key: String,
 }
 
@@ -148,16 +148,17 @@ pub struct PutDoc {
     /// The id is the path's: it is read-only here, and a client that sends
     /// back the representation it read may leave it in. Another id is 422.
     #[schema(read_only, value_type = Option<u64>)]
+    #[serde(default, deserialize_with = "optimist::content::optional_integer")]
     pub id: Option<u64>,
-    /// The title: 1 to 200 characters, not all of them whitespace.
-    #[schema(min_length = 1, max_length = 200, pattern = r"[^\t\n\v\f\r ]")]
+    /// The title.
+    #[schema(schema_with = rule::title)]
     pub title: String,
-    /// The text: at most 16384 characters.
-    #[schema(max_length = 16384)]
+    /// The text.
+    #[schema(schema_with = rule::body)]
     pub body: String,
-    /// A new access key (8 to 256 characters); absent keeps the current one.
+    /// A new access key; absent (or `null`) keeps the current one.
     #[serde(rename = "accessKey")]
-    #[schema(min_length = 8, max_length = 256)]
+    #[schema(schema_with = rule::kept_access_key)]
     pub access_key: Option<String>,
     /// The version this replacement is based on (or send `If-Match`).
     #[schema(value_type = Option<u64>, minimum = 1)]
@@ -175,17 +176,17 @@ pub struct DocPatch {
     /// back the representation it read may leave it in. Another id is 422.
     #[schema(read_only, value_type = Option<u64>)]
     id: Option<u64>,
-    /// A new title: 1 to 200 characters, not all of them whitespace.
-    #[schema(value_type = String, min_length = 1, max_length = 200, pattern = r"[^\t\n\v\f\r ]")]
+    /// A new title.
+    #[schema(schema_with = rule::title)]
     #[serde(default)]
     title: Option<String>,
-    /// A new text: at most 16384 characters.
-    #[schema(value_type = String, max_length = 16384)]
+    /// A new text.
+    #[schema(schema_with = rule::body)]
     #[serde(default)]
     body: Option<String>,
-    /// A new access key: 8 to 256 characters.
+    /// A new access key.
     #[serde(rename = "accessKey", default)]
-    #[schema(value_type = String, min_length = 8, max_length = 256)]
+    #[schema(schema_with = rule::access_key)]
     access_key: Option<String>,
     /// The version this patch is based on (or send `If-Match`).
     #[schema(value_type = Option<u64>, minimum = 1)]
@@ -248,29 +249,78 @@ impl PutDoc {
     }
 }
 
-/// The whitespace of the schema's `[^\t\n\v\f\r ]`.
-fn is_schema_whitespace(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ')
-}
-
 /// The largest id: 15 digits, exact in every JSON parser (JavaScript's
 /// numbers are exact to 2^53).
 pub const MAX_ID: u64 = 999_999_999_999_999;
 
-/// The rules every stored document meets: exactly those the OpenAPI
-/// schemas of the bodies state.
+/// The rules of each field, stated once: [`validate`] checks them and the
+/// OpenAPI schemas of the bodies say them (`schema_with`), so that any
+/// body the document allows is accepted.
+mod rule {
+    use core::ops::RangeInclusive;
+
+    use utoipa::openapi::schema::SchemaType;
+    use utoipa::openapi::{Object, ObjectBuilder, Type};
+
+    /// Characters in a title.
+    pub const TITLE: RangeInclusive<usize> = 1..=200;
+    /// Characters in a text.
+    pub const BODY: RangeInclusive<usize> = 0..=16 * 1024;
+    /// Characters in an access key.
+    pub const ACCESS_KEY: RangeInclusive<usize> = 8..=256;
+
+    fn text(description: &str, length: &RangeInclusive<usize>) -> ObjectBuilder {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(description))
+            .min_length(Some(*length.start()).filter(|min| *min > 0))
+            .max_length(Some(*length.end()))
+    }
+
+    /// A title has a character outside these (the schema's `[^\t\n\v\f\r ]`).
+    pub fn is_blank(c: char) -> bool {
+        matches!(c, '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ')
+    }
+
+    pub fn title() -> Object {
+        text("1 to 200 characters, not all of them whitespace", &TITLE)
+            .pattern(Some(r"[^\t\n\v\f\r ]"))
+            .build()
+    }
+
+    pub fn body() -> Object {
+        text("at most 16384 characters", &BODY).build()
+    }
+
+    pub fn access_key() -> Object {
+        text("8 to 256 characters", &ACCESS_KEY).build()
+    }
+
+    /// An access key in a replacement: `null` keeps the current one.
+    pub fn kept_access_key() -> Object {
+        text(
+            "8 to 256 characters; `null` keeps the current one",
+            &ACCESS_KEY,
+        )
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .build()
+    }
+}
+
+/// The rules every stored document meets, as the bodies' schemas state them.
 pub fn validate(doc: &Doc) -> Result<(), Error> {
+    let chars = |s: &str| s.chars().count();
     let problem = if doc.id == 0 {
         "`id` starts at 1"
     } else if doc.id > MAX_ID {
         "`id` is at most 999999999999999"
-    } else if doc.title.chars().all(is_schema_whitespace) {
+    } else if doc.title.chars().all(rule::is_blank) {
         "`title` cannot be empty or only whitespace"
-    } else if doc.title.chars().count() > 200 {
+    } else if !rule::TITLE.contains(&chars(&doc.title)) {
         "`title` has at most 200 characters"
-    } else if doc.body.chars().count() > 16 * 1024 {
+    } else if !rule::BODY.contains(&chars(&doc.body)) {
         "`body` has at most 16384 characters"
-    } else if !(8..=256).contains(&doc.access_key.chars().count()) {
+    } else if !rule::ACCESS_KEY.contains(&chars(&doc.access_key)) {
         "`accessKey` has 8 to 256 characters"
     } else {
         return Ok(());

@@ -57,14 +57,14 @@ pub struct NewUser {
     #[schema(minimum = 1, maximum = 999_999_999_999_999_f64)]
     #[serde(default, deserialize_with = "optimist::content::optional_integer")]
     pub id: Option<u64>,
-    /// The name: 1 to 200 characters, not all of them whitespace.
-    #[schema(min_length = 1, max_length = 200, pattern = r"[^\t\n\v\f\r ]")]
+    /// The name.
+    #[schema(schema_with = rule::name)]
     pub name: String,
-    /// The email address: printable ASCII around one `@`, at most 254.
-    #[schema(max_length = 254, pattern = r"^[!-?A-~]+@[!-?A-~]+$")]
+    /// The email address.
+    #[schema(schema_with = rule::email)]
     pub email: String,
-    /// The password: 1 to 1024 characters.
-    #[schema(min_length = 1, max_length = 1024)]
+    /// The password.
+    #[schema(schema_with = rule::password)]
     pub password: String,
 }
 
@@ -76,15 +76,16 @@ pub struct PutUser {
     /// The id is the path's: it is read-only here, and a client that sends
     /// back the representation it read may leave it in. Another id is 422.
     #[schema(read_only, value_type = Option<u64>)]
+    #[serde(default, deserialize_with = "optimist::content::optional_integer")]
     pub id: Option<u64>,
-    /// The name: 1 to 200 characters, not all of them whitespace.
-    #[schema(min_length = 1, max_length = 200, pattern = r"[^\t\n\v\f\r ]")]
+    /// The name.
+    #[schema(schema_with = rule::name)]
     pub name: String,
-    /// The email address: printable ASCII around one `@`, at most 254.
-    #[schema(max_length = 254, pattern = r"^[!-?A-~]+@[!-?A-~]+$")]
+    /// The email address.
+    #[schema(schema_with = rule::email)]
     pub email: String,
-    /// The new password (1 to 1024 characters); absent keeps the current one.
-    #[schema(min_length = 1, max_length = 1024)]
+    /// The new password; absent (or `null`) keeps the current one.
+    #[schema(schema_with = rule::kept_password)]
     pub password: Option<String>,
     /// The version this replacement is based on (or send `If-Match`).
     #[schema(value_type = Option<u64>, minimum = 1)]
@@ -102,16 +103,16 @@ pub struct UserPatch {
     /// back the representation it read may leave it in. Another id is 422.
     #[schema(read_only, value_type = Option<u64>)]
     id: Option<u64>,
-    /// A new name: 1 to 200 characters, not all of them whitespace.
-    #[schema(value_type = String, min_length = 1, max_length = 200, pattern = r"[^\t\n\v\f\r ]")]
+    /// A new name.
+    #[schema(schema_with = rule::name)]
     #[serde(default)]
     name: Option<String>,
-    /// A new email address: printable ASCII around one `@`, at most 254.
-    #[schema(value_type = String, max_length = 254, pattern = r"^[!-?A-~]+@[!-?A-~]+$")]
+    /// A new email address.
+    #[schema(schema_with = rule::email)]
     #[serde(default)]
     email: Option<String>,
-    /// A new password: 1 to 1024 characters.
-    #[schema(value_type = String, min_length = 1, max_length = 1024)]
+    /// A new password.
+    #[schema(schema_with = rule::password)]
     #[serde(default)]
     password: Option<String>,
     /// The version this patch is based on (or send `If-Match`).
@@ -170,40 +171,92 @@ impl PutUser {
 /// numbers are exact to 2^53).
 pub const MAX_ID: u64 = 999_999_999_999_999;
 
-/// The rules every stored user meets: exactly those the OpenAPI schemas
-/// of the bodies state, so that a body the document allows is accepted.
+/// The rules of each field, stated once: [`validate`] checks them and the
+/// OpenAPI schemas of the bodies say them (`schema_with`), so that any
+/// body the document allows is accepted.
+mod rule {
+    use core::ops::RangeInclusive;
+
+    use utoipa::openapi::schema::SchemaType;
+    use utoipa::openapi::{Object, ObjectBuilder, Type};
+
+    /// Characters in a name.
+    pub const NAME: RangeInclusive<usize> = 1..=200;
+    /// Characters (all ASCII) in an email address.
+    pub const EMAIL: RangeInclusive<usize> = 3..=254;
+    /// Characters in a password.
+    pub const PASSWORD: RangeInclusive<usize> = 1..=1024;
+
+    fn text(description: &str, length: &RangeInclusive<usize>) -> ObjectBuilder {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(description))
+            .min_length(Some(*length.start()))
+            .max_length(Some(*length.end()))
+    }
+
+    /// A name has a character outside these (the schema's `[^\t\n\v\f\r ]`).
+    pub fn is_blank(c: char) -> bool {
+        matches!(c, '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ')
+    }
+
+    pub fn name() -> Object {
+        text("1 to 200 characters, not all of them whitespace", &NAME)
+            .pattern(Some(r"[^\t\n\v\f\r ]"))
+            .build()
+    }
+
+    /// `^[!-?A-~]+@[!-?A-~]+$`: printable ASCII around one `@`.
+    pub fn is_email(email: &str) -> bool {
+        let printable = |part: &str| {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_graphic() && b != b'@')
+        };
+        EMAIL.contains(&email.len())
+            && email
+                .split_once('@')
+                .is_some_and(|(local, domain)| printable(local) && printable(domain))
+    }
+
+    pub fn email() -> Object {
+        text(
+            "printable ASCII around one `@`, at most 254 characters",
+            &EMAIL,
+        )
+        .pattern(Some(r"^[!-?A-~]+@[!-?A-~]+$"))
+        .build()
+    }
+
+    pub fn password() -> Object {
+        text("1 to 1024 characters", &PASSWORD).build()
+    }
+
+    /// A password in a replacement: `null` keeps the current one.
+    pub fn kept_password() -> Object {
+        text(
+            "1 to 1024 characters; `null` keeps the current one",
+            &PASSWORD,
+        )
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .build()
+    }
+}
+
+/// The rules every stored user meets, as the bodies' schemas state them.
 pub fn validate(user: &User) -> Result<(), Error> {
     let problem = if user.id == 0 {
         "`id` starts at 1"
     } else if user.id > MAX_ID {
         "`id` is at most 999999999999999"
-    } else if user.name.chars().all(is_schema_whitespace) {
+    } else if user.name.chars().all(rule::is_blank) {
         "`name` cannot be empty or only whitespace"
-    } else if user.name.chars().count() > 200 {
+    } else if !rule::NAME.contains(&user.name.chars().count()) {
         "`name` has at most 200 characters"
-    } else if !valid_email(&user.email) {
+    } else if !rule::is_email(&user.email) {
         "`email` must be an address such as `someone@example.org`: printable ASCII around one `@`, at most 254"
-    } else if user.password.is_empty() {
-        "`password` cannot be empty"
-    } else if user.password.chars().count() > 1024 {
-        "`password` has at most 1024 characters"
+    } else if !rule::PASSWORD.contains(&user.password.chars().count()) {
+        "`password` has 1 to 1024 characters"
     } else {
         return Ok(());
     };
     Err(Error::Unprocessable(problem.into()))
-}
-
-/// The whitespace of the schema's `[^\t\n\v\f\r ]`.
-fn is_schema_whitespace(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ')
-}
-
-/// `^[!-?A-~]+@[!-?A-~]+$`, at most 254 bytes.
-fn valid_email(email: &str) -> bool {
-    let printable =
-        |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_graphic() && b != b'@');
-    email.len() <= 254
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| printable(local) && printable(domain))
 }
