@@ -5,7 +5,7 @@
 //! `#![no_implicit_prelude]` and beside user items of any name.
 
 use proc_macro2::{TokenStream, TokenTree};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{GenericParam, Type};
 
@@ -35,7 +35,6 @@ pub fn derive(resource: &Resource<'_>) -> TokenStream {
     });
     let diff = diff(resource, &p);
     let field_json = field_json(resource, &p);
-    let merge_from = merge_from(resource, &p);
     quote! {
         #[automatically_derived]
         impl #impl_generics #p::Versioned for #ident #ty_generics #where_clause {
@@ -64,7 +63,6 @@ pub fn derive(resource: &Resource<'_>) -> TokenStream {
 
             #diff
             #field_json
-            #merge_from
         }
     }
 }
@@ -157,37 +155,6 @@ fn field_json(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
                 #(#arms)*
                 _ => #p::Option::None,
             }
-        }
-    }
-}
-
-fn merge_from(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
-    if resource.compared.is_empty() {
-        return quote! {
-            #[inline]
-            fn merge_from(&mut self, _: Self, _: &#p::FieldSet) {}
-        };
-    }
-    let bindings: Vec<_> = (0..resource.compared.len())
-        .map(|i| format_ident!("__optimist_field_{}", i))
-        .collect();
-    let pattern = indexed(resource).map(|(i, f)| {
-        let (member, binding) = (f.member, &bindings[i]);
-        quote!(#member: #binding,)
-    });
-    let moves = indexed(resource).map(|(i, f)| {
-        let (member, binding) = (f.member, &bindings[i]);
-        quote! {
-            if fields.contains(#i) {
-                self.#member = #binding;
-            }
-        }
-    });
-    quote! {
-        #[inline]
-            fn merge_from(&mut self, theirs: Self, fields: &#p::FieldSet) {
-            let Self { #(#pattern)* .. } = theirs;
-            #(#moves)*
         }
     }
 }

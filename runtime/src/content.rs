@@ -91,46 +91,6 @@ pub fn parse_merge_patch<T: Versioned>(body: &[u8]) -> Result<ResourcePatch<T>, 
     ResourcePatch::new(parse_json(body)?)
 }
 
-/// An `application/json` body as `T`: 415 for another media type, 400
-/// for invalid JSON, 422 for the wrong shape.
-///
-/// ```
-/// let ok: Vec<u32> = optimist::content::json(Some(b"application/json"), b"[1, 2]")?;
-/// assert_eq!(ok, [1, 2]);
-/// let status = |r: Result<Vec<u32>, optimist::Error>| r.unwrap_err().status().as_u16();
-/// assert_eq!(status(optimist::content::json(Some(b"text/plain"), b"[1]")), 415);
-/// assert_eq!(status(optimist::content::json(Some(b"application/json"), b"[1,")), 400);
-/// assert_eq!(status(optimist::content::json(Some(b"application/json"), b"{}")), 422);
-/// # Ok::<(), optimist::Error>(())
-/// ```
-pub fn json<T: DeserializeOwned>(content_type: Option<&[u8]>, body: &[u8]) -> Result<T, Error> {
-    accept_json(content_type)?;
-    parse_json(body)
-}
-
-/// An `application/merge-patch+json` body (RFC 7396) for resource `T`,
-/// with its version member taken out as the client's base.
-///
-/// ```
-/// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize)]
-/// # struct Note { id: u64, version: u64, text: String }
-/// let patch = optimist::content::merge_patch::<Note>(
-///     Some(b"application/merge-patch+json"),
-///     br#"{"text": "hi", "version": 3}"#,
-/// )?;
-/// assert_eq!(patch.base().map(|v| v.get()), Some(3));
-/// let wrong = optimist::content::merge_patch::<Note>(Some(b"application/json"), b"{}");
-/// assert_eq!(wrong.err().map(|e| e.status().as_u16()), Some(415));
-/// # Ok::<(), optimist::Error>(())
-/// ```
-pub fn merge_patch<T: Versioned>(
-    content_type: Option<&[u8]>,
-    body: &[u8],
-) -> Result<ResourcePatch<T>, Error> {
-    accept_merge_patch(content_type)?;
-    parse_merge_patch(body)
-}
-
 /// How long a client may take to send a request body. The body extractors
 /// of the framework adapters look it up (axum: a request extension, as
 /// added by `axum::Extension`; actix-web: app data) and answer 408 when

@@ -8,7 +8,7 @@
 //! merged and applied.
 //!
 //! ```
-//! use optimist::{MemoryStore, Policy, Preconditions, ResourcePatch, Version, Versioned, Write, WriteKind};
+//! use optimist::{Collection, MemoryStore, Preconditions, ResourcePatch, Versioned};
 //!
 //! #[derive(Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
 //! struct User {
@@ -16,42 +16,43 @@
 //!     version: u32,
 //!     name: String,
 //!     email: String,
-//!     #[versioned(sensitive)]
-//!     #[serde(skip_serializing_if = "String::is_empty", default)]
-//!     password: String,
 //! }
 //!
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-//! let store = MemoryStore::<User>::new();
-//! let user = User { id: 123, version: 0, name: "John".into(), email: "j@x.org".into(), password: "pw".into() };
-//! optimist::create(&store, user).await?;
+//! let users = Collection::new(MemoryStore::<User>::new(), "/users");
+//! let john = User { id: 123, version: 0, name: "John".into(), email: "j@x.org".into() };
+//! users.create::<User>(john).await?;
 //!
 //! // Alice and Bob both read version 1. Alice changes the email…
-//! let (pre, policy) = (Preconditions::default(), Policy::default());
+//! let pre = Preconditions::default();
 //! let patch = |json| ResourcePatch::<User>::new(json).unwrap();
 //! let alice = patch(serde_json::json!({"version": 1, "email": "b@x.org"}));
-//! let write = Write::new(WriteKind::Patch, &pre, &policy).base(alice.base());
-//! optimist::write(&store, &123, write, |u| alice.apply(u.unwrap())).await?;
+//! users.patch::<User>(&123, &pre, &alice).await?;
 //!
 //! // …Bob's stale patch of the name does not overlap: it is merged.
 //! let bob = patch(serde_json::json!({"version": 1, "name": "John Smith"}));
-//! let write = Write::new(WriteKind::Patch, &pre, &policy).base(bob.base());
-//! let merged = optimist::write(&store, &123, write, |u| bob.apply(u.unwrap())).await?;
-//! assert_eq!((merged.stored.value().name.as_str(), merged.stored.value().email.as_str()), ("John Smith", "b@x.org"));
+//! users.patch::<User>(&123, &pre, &bob).await?;
+//! let merged = users.read(&123, &pre).await?;
+//! assert_eq!((merged.value().name.as_str(), merged.value().email.as_str()), ("John Smith", "b@x.org"));
 //!
 //! // Carol's stale patch of the email overlaps Alice's: 409, nothing written.
 //! let carol = patch(serde_json::json!({"version": 1, "email": "c@x.org"}));
-//! let write = Write::new(WriteKind::Patch, &pre, &policy).base(carol.base());
-//! let err = optimist::write(&store, &123, write, |u| carol.apply(u.unwrap())).await.unwrap_err();
+//! let err = users.patch::<User>(&123, &pre, &carol).await.unwrap_err();
 //! assert_eq!(err.to_string(), "User 123 changed since version 1: email");
 //! # Ok::<(), optimist::Error>(()) }).unwrap();
 //! ```
+//!
+//! In a handler, each of these is the whole body: [`Collection::put`]
+//! and [`Collection::patch`] answer with the response (200, or 201 with
+//! `Location`, the `ETag` and `Cache-Control`), and every refusal is an
+//! [`Error`] that renders as an RFC 9457 problem.
 //!
 //! The pieces, bottom up: [`Version`] and [`ETag`]; [`Preconditions`]
 //! parsed from headers and evaluated per RFC 9110 §13.2.2; the
 //! [`Versioned`] trait and its derive; [`Stored`] resources with field
 //! [`Stamps`] in a [`Store`]; the rules of reads and writes in [`read`],
-//! [`create`], [`write`](fn@write) and [`delete`]; and one [`Error`] type that renders
+//! [`create`], [`put`], [`patch`] and [`delete`], served to handlers by
+//! [`Collection`]; and one [`Error`] type that renders
 //! RFC 9457 problem responses. See [`problems`] for every problem type.
 //!
 //! New here? The guides (`guide::axum`, `guide::actix_web`, built with the
@@ -77,12 +78,13 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "actix-web")]
-pub mod actix;
+pub mod actix_web;
 #[cfg(feature = "axum")]
 pub mod axum;
 mod caching;
 #[cfg(feature = "reqwest")]
 pub mod client;
+mod collection;
 mod conflict;
 pub mod content;
 mod error;
@@ -93,7 +95,7 @@ mod fields;
 pub mod guide {
     #[doc = include_str!("../guide/axum.md")]
     pub mod axum {}
-    #[doc = include_str!("../guide/actix-web.md")]
+    #[doc = include_str!("../guide/actix_web.md")]
     pub mod actix_web {}
 }
 #[cfg(feature = "utoipa")]
@@ -111,18 +113,19 @@ mod version;
 mod versioned;
 
 pub use caching::Caching;
+pub use collection::{BeforeSave, Collection, Replacement, View};
 pub use conflict::{Conflict, FieldConflict, redacted_representation};
 pub use error::{Error, StoreError};
 pub use etag::{ETag, EntityTag, MAX_HEADER_BYTES, MAX_TAGS, TagError};
 pub use fields::{Field, FieldSet, Stamps};
-pub use ops::{Outcome, Write, WriteKind, Written, create, delete, read, write};
-pub use patch::{MERGE_PATCH_JSON, ResourcePatch, body_version, merge_patch};
+pub use ops::{Outcome, Written, create, delete, patch, put, read};
+pub use patch::{MERGE_PATCH_JSON, ResourcePatch, apply_merge_patch, body_version};
 pub use policy::Policy;
 pub use precondition::{Evaluation, HeaderError, Preconditions};
 pub use problem::PROBLEM_JSON;
 pub use store::{MemoryStore, Slot, Store};
 pub use stored::Stored;
-pub use tagged::Tagged;
+pub use tagged::{NoContent, Tagged};
 pub use version::{Version, VersionOverflow};
 pub use versioned::Versioned;
 

@@ -20,7 +20,7 @@ pub const MAX_ATTEMPTS: usize = 16;
 
 /// The kind of a write, which decides whether a stale write may merge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WriteKind {
+enum Kind {
     /// A full replacement: a stale one is always 409.
     Put,
     /// A merge patch: a stale one that touches no conflicting field merges.
@@ -28,45 +28,19 @@ pub enum WriteKind {
 }
 
 /// One write request: its kind, preconditions, policy and body version.
-///
-/// ```
-/// use optimist::{Policy, Preconditions, Write, WriteKind};
-/// let pre = Preconditions::default();
-/// let policy = Policy::default();
-/// let write = Write::new(WriteKind::Patch, &pre, &policy).base(optimist::Version::new(4));
-/// # let _ = write;
-/// ```
 #[derive(Debug, Clone, Copy)]
-pub struct Write<'a> {
-    kind: WriteKind,
+struct Request<'a> {
+    kind: Kind,
     pre: &'a Preconditions,
     policy: &'a Policy,
     base: Option<Version>,
 }
 
-impl<'a> Write<'a> {
-    /// A write of `kind` under `pre` and `policy`, with no body version.
-    #[must_use]
-    pub fn new(kind: WriteKind, pre: &'a Preconditions, policy: &'a Policy) -> Self {
-        Write {
-            kind,
-            pre,
-            policy,
-            base: None,
-        }
-    }
-
-    /// The version the body says the client read (its base).
-    #[must_use]
-    pub fn base(mut self, base: Option<Version>) -> Self {
-        self.base = base;
-        self
-    }
-
+impl Request<'_> {
     fn method(&self) -> Method {
         match self.kind {
-            WriteKind::Put => Method::PUT,
-            WriteKind::Patch => Method::PATCH,
+            Kind::Put => Method::PUT,
+            Kind::Patch => Method::PATCH,
         }
     }
 }
@@ -193,8 +167,8 @@ where
 }
 
 /// Creates `value` at the next id of the store's sequence
-/// ([`Store::next_id`]), which `set_id` writes into it. An id a client
-/// already took by naming it is skipped.
+/// ([`Store::next_id`]): `number` makes the resource at that id (and may
+/// refuse it). An id a client already took by naming it is skipped.
 ///
 /// ```
 /// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
@@ -204,14 +178,14 @@ where
 /// let store = MemoryStore::<Note>::new();
 /// optimist::create(&store, Note { id: 1, version: 0, text: "named".into() }).await?;
 /// let note = Note { id: 0, version: 0, text: "numbered".into() };
-/// let created = optimist::ops::create_next(&store, note, |n, id| n.id = id).await?;
+/// let created = optimist::ops::create_next(&store, note, |n, id| Ok(Note { id, ..n })).await?;
 /// assert_eq!(created.value().id, 2);
 /// # Ok::<(), optimist::Error>(()) }).unwrap();
 /// ```
 pub async fn create_next<T, S>(
     store: &S,
-    mut value: T,
-    set_id: impl Fn(&mut T, u64),
+    value: T,
+    number: impl Fn(T, u64) -> Result<T, Error>,
 ) -> Result<Stored<T>, Error>
 where
     T: Versioned + Clone,
@@ -219,8 +193,8 @@ where
     S: Store<T>,
 {
     for _ in 0..MAX_ATTEMPTS {
-        set_id(&mut value, store.next_id().await?);
-        match create(store, value.clone()).await {
+        let numbered = number(value.clone(), store.next_id().await?)?;
+        match create(store, numbered).await {
             Err(Error::AlreadyExists { .. }) => {}
             done => return done,
         }
@@ -257,30 +231,105 @@ async fn insert_fresh<T: Versioned, S: Store<T>>(
     })
 }
 
-/// PUT or PATCH of the resource at `id`. `edit` builds the requested state
-/// from the current one (`None`: a PUT with `If-None-Match: *` creating
-/// the resource); it may run more than once if a concurrent write wins.
+/// PUT: replaces the resource at `id` with what `edit` builds from the
+/// current state (`None` when `If-None-Match: *` creates it). `base` is the
+/// version the body says the client read. A stale replacement is 409,
+/// listing the fields changed since `base`. `edit` may run more than once
+/// if a concurrent write wins.
+///
+/// [`Collection::put`](crate::Collection::put) is this with the response
+/// built; call it directly to do more with the [`Written`] value.
 ///
 /// ```
 /// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
 /// # struct Note { id: u64, version: u64, text: String }
-/// use optimist::{MemoryStore, Policy, Preconditions, Version, Write, WriteKind};
+/// use optimist::{MemoryStore, Policy, Preconditions, Version};
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let store = MemoryStore::<Note>::new();
 /// optimist::create(&store, Note { id: 1, version: 0, text: "a".into() }).await?;
 /// let (pre, policy) = (Preconditions::default(), Policy::default());
-/// let write = Write::new(WriteKind::Put, &pre, &policy).base(Some(Version::FIRST));
 /// let edit = |_: Option<&Note>| Ok(Note { id: 1, version: 1, text: "b".into() });
-/// let done = optimist::write(&store, &1, write, edit).await?;
+/// let done = optimist::put(&store, &1, &pre, &policy, Version::new(1), edit).await?;
 /// assert_eq!(done.stored.version().get(), 2);
-/// let stale = optimist::write(&store, &1, write, edit).await.unwrap_err();
+/// let stale = optimist::put(&store, &1, &pre, &policy, Version::new(1), edit).await.unwrap_err();
 /// assert_eq!(stale.status(), 409);
 /// # Ok::<(), optimist::Error>(()) }).unwrap();
 /// ```
-pub async fn write<T, S, F>(
+pub async fn put<T, S>(
     store: &S,
     id: &T::Id,
-    request: Write<'_>,
+    pre: &Preconditions,
+    policy: &Policy,
+    base: Option<Version>,
+    edit: impl Fn(Option<&T>) -> Result<T, Error>,
+) -> Result<Written<T>, Error>
+where
+    T: Versioned + Serialize,
+    T::Id: PartialEq + Serialize + fmt::Display,
+    S: Store<T>,
+{
+    let request = Request {
+        kind: Kind::Put,
+        pre,
+        policy,
+        base,
+    };
+    write(store, id, request, edit).await
+}
+
+/// PATCH: changes the resource at `id` to what `edit` makes of the current
+/// state. `base` is the version the patch says the client read. A stale
+/// patch that changes no field changed since `base` is merged (unless the
+/// policy says otherwise); one that does is 409. `edit` may run more than
+/// once if a concurrent write wins.
+///
+/// ```
+/// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
+/// # struct Note { id: u64, version: u64, text: String, tags: u32 }
+/// use optimist::{MemoryStore, Policy, Preconditions, Version};
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let store = MemoryStore::<Note>::new();
+/// optimist::create(&store, Note { id: 1, version: 0, text: "a".into(), tags: 0 }).await?;
+/// let (pre, policy, v1) = (Preconditions::default(), Policy::default(), Version::new(1));
+/// let text = |n: &Note| Ok(Note { text: "b".into(), ..n.clone() });
+/// optimist::patch(&store, &1, &pre, &policy, v1, text).await?;
+/// // Also based on version 1, but the tags did not change since: merged.
+/// let tags = |n: &Note| Ok(Note { tags: 1, ..n.clone() });
+/// let done = optimist::patch(&store, &1, &pre, &policy, v1, tags).await?;
+/// assert_eq!((done.stored.value().text.as_str(), done.stored.value().tags), ("b", 1));
+/// # Ok::<(), optimist::Error>(()) }).unwrap();
+/// ```
+pub async fn patch<T, S>(
+    store: &S,
+    id: &T::Id,
+    pre: &Preconditions,
+    policy: &Policy,
+    base: Option<Version>,
+    edit: impl Fn(&T) -> Result<T, Error>,
+) -> Result<Written<T>, Error>
+where
+    T: Versioned + Serialize,
+    T::Id: PartialEq + Serialize + fmt::Display,
+    S: Store<T>,
+{
+    let request = Request {
+        kind: Kind::Patch,
+        pre,
+        policy,
+        base,
+    };
+    // Only a PUT creates, so a patch's edit always has a current state.
+    let edit = |current: Option<&T>| match current {
+        Some(current) => edit(current),
+        None => Err(Error::not_found(T::RESOURCE, id)),
+    };
+    write(store, id, request, edit).await
+}
+
+async fn write<T, S, F>(
+    store: &S,
+    id: &T::Id,
+    request: Request<'_>,
     edit: F,
 ) -> Result<Written<T>, Error>
 where
@@ -303,7 +352,7 @@ where
     for _ in 0..MAX_ATTEMPTS {
         let current = match store.load(id).await? {
             Some(Slot::Live(current)) => current,
-            slot if request.kind == WriteKind::Put && request.pre.is_create_only() => {
+            slot if request.kind == Kind::Put && request.pre.is_create_only() => {
                 // RFC 9110 §13.1.1: an `If-Match` beside it names a current
                 // representation, and there is none.
                 if request.pre.has_if_match() {
@@ -349,7 +398,7 @@ enum Decision<T> {
 /// §13.2.2), then the body version, then the stale-write decision.
 fn decide<T>(
     current: &Stored<T>,
-    request: Write<'_>,
+    request: Request<'_>,
     edit: &impl Fn(Option<&T>) -> Result<T, Error>,
 ) -> Result<Decision<T>, Error>
 where
@@ -398,7 +447,7 @@ where
     if base < current.version() {
         let mut conflicting = changed.clone();
         conflicting.retain(|i| current.stamps().get(i).is_none_or(|stamp| stamp > base));
-        if !(request.kind == WriteKind::Patch
+        if !(request.kind == Kind::Patch
             && conflicting.is_empty()
             && request.policy.merges_patches())
         {

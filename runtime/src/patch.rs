@@ -14,10 +14,10 @@ pub const MERGE_PATCH_JSON: &str = "application/merge-patch+json";
 /// ```
 /// use serde_json::json;
 /// let mut doc = json!({"a": "b", "c": {"d": "e", "f": "g"}});
-/// optimist::merge_patch(&mut doc, &json!({"a": "z", "c": {"f": null}}));
+/// optimist::apply_merge_patch(&mut doc, &json!({"a": "z", "c": {"f": null}}));
 /// assert_eq!(doc, json!({"a": "z", "c": {"d": "e"}}));
 /// ```
-pub fn merge_patch(target: &mut Value, patch: &Value) {
+pub fn apply_merge_patch(target: &mut Value, patch: &Value) {
     let Value::Object(patch) = patch else {
         target.clone_from(patch);
         return;
@@ -30,7 +30,7 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
             if value.is_null() {
                 target.remove(key);
             } else {
-                merge_patch(target.entry(key.as_str()).or_insert(Value::Null), value);
+                apply_merge_patch(target.entry(key.as_str()).or_insert(Value::Null), value);
             }
         }
     }
@@ -111,7 +111,7 @@ impl<T: Versioned> ResourcePatch<T> {
                 T::ID_FIELD
             )));
         }
-        merge_patch(&mut doc, &self.patch);
+        apply_merge_patch(&mut doc, &self.patch);
         serde_json::from_value(doc).map_err(|e| Error::Unprocessable(e.to_string()))
     }
 }
@@ -172,7 +172,7 @@ mod tests {
             ),
         ];
         for (mut target, patch, expected) in cases {
-            merge_patch(&mut target, &patch);
+            apply_merge_patch(&mut target, &patch);
             assert_eq!(target, expected, "patch {patch}");
         }
     }

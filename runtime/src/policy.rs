@@ -12,12 +12,11 @@ use crate::Caching;
 /// ```
 /// use optimist::Policy;
 ///
-/// let users = Policy::default().already_applied(true);
-/// assert!(users.requires_precondition());
-/// assert!(users.merges_patches());
-/// assert!(users.accepts_already_applied());
+/// // Retries whose first response was lost are answered 2xx.
+/// const USERS: Policy = Policy::DEFAULT.already_applied(true);
+/// // A legacy API: unconditional writes allowed, every stale write is 409.
 /// let legacy = Policy::default().require_precondition(false).merge_patches(false);
-/// assert!(!legacy.requires_precondition() && !legacy.merges_patches());
+/// assert_ne!(legacy, USERS);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(clippy::struct_excessive_bools)] // three independent switches
@@ -82,27 +81,21 @@ impl Policy {
         self
     }
 
-    /// See [`Policy::caching`].
-    #[must_use]
-    pub const fn cache(&self) -> Caching {
+    // The rules read the switches; services set them and never need to
+    // read them back, so the readers stay inside the crate.
+    pub(crate) const fn cache(&self) -> Caching {
         self.caching
     }
 
-    /// See [`Policy::require_precondition`].
-    #[must_use]
-    pub const fn requires_precondition(&self) -> bool {
+    pub(crate) const fn requires_precondition(&self) -> bool {
         self.require_precondition
     }
 
-    /// See [`Policy::merge_patches`].
-    #[must_use]
-    pub const fn merges_patches(&self) -> bool {
+    pub(crate) const fn merges_patches(&self) -> bool {
         self.merge_patches
     }
 
-    /// See [`Policy::already_applied`].
-    #[must_use]
-    pub const fn accepts_already_applied(&self) -> bool {
+    pub(crate) const fn accepts_already_applied(&self) -> bool {
         self.already_applied
     }
 }

@@ -115,3 +115,23 @@ impl<T: Serialize> Tagged<T> {
         response
     }
 }
+
+/// `204 No Content`: the answer to a successful DELETE.
+///
+/// ```
+/// let response: http::Response<Vec<u8>> = optimist::NoContent.to_response();
+/// assert_eq!(response.status(), 204);
+/// assert!(response.body().is_empty());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoContent;
+
+impl NoContent {
+    /// The empty 204 response.
+    #[must_use]
+    pub fn to_response<B: From<Vec<u8>>>(&self) -> Response<B> {
+        let mut response = Response::new(B::from(Vec::new()));
+        *response.status_mut() = StatusCode::NO_CONTENT;
+        response
+    }
+}

@@ -117,21 +117,4 @@ pub trait Versioned: Sized {
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     fn field_json(&self, index: usize) -> Option<Result<Value, serde_json::Error>>;
-
-    /// Moves the compared fields in `fields` from `theirs` into `self`,
-    /// leaving every other field (id, version, skipped fields) as it is:
-    /// the field-level merge of stale writes.
-    ///
-    /// ```
-    /// # #[derive(optimist::Versioned, serde::Serialize)]
-    /// # struct Note { id: u64, version: u64, title: String, text: String }
-    /// use optimist::Versioned;
-    /// let mut current = Note { id: 1, version: 5, title: "new title".into(), text: "x".into() };
-    /// let theirs = Note { id: 1, version: 3, title: "old title".into(), text: "y".into() };
-    /// let changed = current.diff(&theirs);
-    /// current.merge_from(theirs, &[1].into_iter().collect());
-    /// assert_eq!((current.title.as_str(), current.text.as_str()), ("new title", "y"));
-    /// # assert_eq!(changed.iter().count(), 2);
-    /// ```
-    fn merge_from(&mut self, theirs: Self, fields: &FieldSet);
 }

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use optimist::{
     Error, MemoryStore, Policy, Preconditions, ResourcePatch, Slot, Store, Version, Versioned,
-    Write, WriteKind,
 };
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -65,8 +64,10 @@ async fn patch(
     doc.insert("version".into(), json!(base));
     let patch = ResourcePatch::<Item>::new(Value::Object(doc))?;
     let pre = Preconditions::default();
-    let write = Write::new(WriteKind::Patch, &pre, policy).base(patch.base());
-    optimist::write(store, &1, write, |current| patch.apply(current.unwrap())).await
+    optimist::patch(store, &1, &pre, policy, patch.base(), |current| {
+        patch.apply(current)
+    })
+    .await
 }
 
 fn edits() -> impl Strategy<Value = Vec<BTreeMap<usize, u8>>> {
@@ -192,8 +193,7 @@ async fn u32_versions_end_with_a_clear_error_instead_of_wrapping() {
     let policy = Policy::default();
     let pre = Preconditions::default();
     let put = |text: &'static str, base: u64| {
-        let write = Write::new(WriteKind::Put, &pre, &policy).base(Version::new(base));
-        optimist::write(&store, &1, write, move |_| {
+        optimist::put(&store, &1, &pre, &policy, Version::new(base), move |_| {
             Ok(Small {
                 id: 1,
                 version: 0,

@@ -110,8 +110,7 @@ async fn no_aba<S: Store<Note>>(store: &S) {
         "SPEC §2: the old ETag does not match the new resource"
     );
     let policy = optimist::Policy::default();
-    let write = optimist::Write::new(optimist::WriteKind::Put, &pre, &policy);
-    let err = optimist::write(store, &5, write, |_| Ok(note(5, "c")))
+    let err = optimist::put(store, &5, &pre, &policy, None, |_| Ok(note(5, "c")))
         .await
         .unwrap_err();
     assert_eq!(

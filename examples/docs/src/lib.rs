@@ -16,7 +16,7 @@ use actix_web::middleware::{Next, from_fn};
 use actix_web::{HttpServer, web};
 use optimist::content::BodyTimeout;
 use optimist::store::SqlStore;
-use optimist::{Error, Policy};
+use optimist::{Collection, Error};
 
 use crate::model::Doc;
 pub use crate::routes::App;
@@ -35,10 +35,9 @@ pub const DEFAULT_DB: &str = "sqlite://docs.db?mode=rwc";
 impl App {
     /// Connects to the database at `url` and applies migrations.
     pub async fn connect(url: &str) -> Result<App, optimist::StoreError> {
-        Ok(App {
-            store: SqlStore::<Doc>::connect(url, "docs").await?,
-            policy: Policy::default(),
-        })
+        let store = SqlStore::<Doc>::connect(url, "docs").await?;
+        let docs = Collection::new(store, "/api/docs").before_save(model::before_save);
+        Ok(App { docs })
     }
 }
 

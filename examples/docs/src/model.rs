@@ -1,6 +1,6 @@
 //! The document resource, its revisions and the request bodies.
 
-use optimist::{Error, Version, Versioned};
+use optimist::{Error, Replacement, Version, Versioned};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -58,10 +58,13 @@ impl Revision {
 
 impl Doc {
     /// Records `previous`, which this document replaces, at the end of the
-    /// history it carries (the previous one's, which PATCH keeps through
-    /// the merge and PUT copies), dropping the oldest beyond [`HISTORY`].
+    /// history (the one a PATCH carried through the merge, or else a copy
+    /// of the previous one's), dropping the oldest beyond [`HISTORY`].
     #[must_use]
     pub fn after(mut self, previous: &Doc) -> Doc {
+        if self.revisions.is_empty() {
+            self.revisions.clone_from(&previous.revisions);
+        }
         self.revisions.push(Revision::of(previous));
         let excess = self.revisions.len().saturating_sub(HISTORY);
         self.revisions.drain(..excess);
@@ -107,8 +110,8 @@ pub struct DocView {
     pub version: u32,
 }
 
-impl From<&Doc> for DocView {
-    fn from(doc: &Doc) -> Self {
+impl optimist::View<Doc> for DocView {
+    fn view(doc: &Doc) -> Self {
         DocView {
             id: doc.id,
             title: doc.title.clone(),
@@ -195,30 +198,29 @@ pub struct DocPatch {
 }
 
 impl NewDoc {
-    /// The document at `id`, once valid.
-    pub fn into_doc(self, id: u64) -> Result<Doc, Error> {
-        let doc = Doc {
+    /// The document at `id` (the service validates it before it is saved).
+    #[must_use]
+    pub fn into_doc(self, id: u64) -> Doc {
+        Doc {
             id,
             version: 0,
             title: self.title,
             body: self.body,
             access_key: self.access_key,
             revisions: Vec::new(),
-        };
-        validate(&doc)?;
-        Ok(doc)
+        }
     }
 }
 
-impl PutDoc {
+impl Replacement<Doc> for PutDoc {
+    fn base(&self) -> Option<Version> {
+        self.version
+    }
+
     /// The requested state at `id`, from the current one (`None`: a create
-    /// with `If-None-Match: *`, which must carry an access key).
-    pub fn to_doc(&self, id: u64, current: Option<&Doc>) -> Result<Doc, Error> {
-        if self.id.is_some_and(|sent| sent != id) {
-            return Err(Error::Unprocessable(
-                "the id in the body differs from the one in the path".into(),
-            ));
-        }
+    /// with `If-None-Match: *`, which must carry an access key). A body
+    /// that names another id is refused by optimist (422).
+    fn to_resource(&self, &id: &u64, current: Option<&Doc>) -> Result<Doc, Error> {
         let access_key = match (&self.access_key, current) {
             (Some(key), _) => key.clone(),
             (None, Some(current)) => current.access_key.clone(),
@@ -229,24 +231,25 @@ impl PutDoc {
                 ));
             }
         };
-        let doc = Doc {
-            id,
+        Ok(Doc {
+            id: self.id.unwrap_or(id),
             version: current.map_or(0, |c| c.version),
             title: self.title.clone(),
             body: self.body.clone(),
             access_key,
             revisions: Vec::new(),
-        };
-        validate(&doc)?;
-        Ok(match current {
-            Some(current) => Doc {
-                revisions: current.revisions.clone(),
-                ..doc
-            }
-            .after(current),
-            None => doc,
         })
     }
+}
+
+/// What runs before every save: the rules, then the replaced text kept in
+/// the history.
+pub fn before_save(current: Option<&Doc>, doc: Doc) -> Result<Doc, Error> {
+    validate(&doc)?;
+    Ok(match current {
+        Some(current) => doc.after(current),
+        None => doc,
+    })
 }
 
 /// The largest id: 15 digits, exact in every JSON parser (JavaScript's

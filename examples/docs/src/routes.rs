@@ -1,43 +1,23 @@
 //! The handlers. Each is a few lines: optimist decides, actix-web serves.
 
-use actix_web::{HttpResponse, web};
-use optimist::actix::{Json, MergePatch, Path};
+use actix_web::web;
+use optimist::actix_web::{Json, MergePatch, Path};
 use optimist::store::SqlStore;
-use optimist::{Error, Outcome, Policy, Preconditions, Store, Stored, Tagged, Write, WriteKind};
+use optimist::{Collection, Error, NoContent, Preconditions, Tagged};
 use serde::Deserialize;
 
-use crate::model::{Doc, DocView, NewDoc, PutDoc, Revision, validate};
+use crate::model::{Doc, DocView, NewDoc, PutDoc, Revision};
 
-/// What every handler shares.
+/// What every handler shares: the documents, each with its history,
+/// served under `/api/docs`.
 pub struct App {
-    /// The documents, each with its history.
-    pub store: SqlStore<Doc>,
-    /// Conditional writes required, PATCH merged, every false `If-Match`
-    /// refused (SPEC §3's default: "already applied" is off).
-    pub policy: Policy,
+    /// The documents, under SPEC §3's default policy: conditional writes
+    /// required, PATCH merged, every false `If-Match` refused; each save
+    /// validated and the replaced text kept.
+    pub docs: Collection<Doc, SqlStore<Doc>>,
 }
 
 type State = web::Data<App>;
-
-fn location(id: u64) -> String {
-    format!("/api/docs/{id}")
-}
-
-fn view(stored: &Stored<Doc>) -> DocView {
-    DocView::from(stored.value())
-}
-
-/// The response of a successful PUT or PATCH.
-fn written(done: &optimist::Written<Doc>) -> Tagged<DocView> {
-    match done.outcome {
-        Outcome::Created => Tagged::created(
-            &done.stored,
-            &location(done.stored.value().id),
-            view(&done.stored),
-        ),
-        Outcome::Updated | Outcome::Unchanged => Tagged::ok(&done.stored, view(&done.stored)),
-    }
-}
 
 /// A 409 for a stale write also links to the revisions between the
 /// client's version and the current one, to merge from.
@@ -58,24 +38,22 @@ fn with_revisions_link(id: u64, error: Error) -> Error {
 /// List every document.
 #[utoipa::path(get, path = "/api/docs", tag = "docs",
     responses((status = 200, description = "Every document", body = [DocView]), optimist::openapi::Unavailable))]
-pub async fn list(app: State) -> Result<HttpResponse, Error> {
-    let docs: Vec<DocView> = app.store.list().await?.iter().map(view).collect();
-    Ok(HttpResponse::Ok().json(docs))
+pub async fn list(app: State) -> Result<web::Json<Vec<DocView>>, Error> {
+    Ok(web::Json(app.docs.list().await?))
 }
 
 /// Create a document: 201, or 409 where the id exists.
 #[utoipa::path(post, path = "/api/docs", tag = "docs", request_body = NewDoc,
     responses(crate::openapi::Created, optimist::openapi::AlreadyExists, optimist::openapi::BadInput, optimist::openapi::Unavailable))]
 pub async fn create(app: State, Json(new): Json<NewDoc>) -> Result<Tagged<DocView>, Error> {
-    let stored = match new.id {
-        Some(id) => optimist::create(&app.store, new.into_doc(id)?).await?,
-        None => optimist::ops::create_next(&app.store, new.into_doc(1)?, |d, id| d.id = id).await?,
-    };
-    Ok(Tagged::created(
-        &stored,
-        &location(stored.value().id),
-        view(&stored),
-    ))
+    match new.id {
+        Some(id) => app.docs.create(new.into_doc(id)).await,
+        None => {
+            app.docs
+                .create_numbered(new.into_doc(0), |d, id| d.id = id)
+                .await
+        }
+    }
 }
 
 /// Read a document (GET or HEAD), with its `ETag`; 304 if `If-None-Match` names it.
@@ -97,8 +75,7 @@ pub async fn get(
     Path(id): Path<u64>,
     pre: Preconditions,
 ) -> Result<Tagged<DocView>, Error> {
-    let doc = optimist::read(&app.store, &id, &pre, &app.policy).await?;
-    Ok(Tagged::ok(&doc, view(&doc)))
+    app.docs.get(&id, &pre).await
 }
 
 /// Replace a document, based on `If-Match` or the body's `version`; `If-None-Match: *` creates.
@@ -113,11 +90,8 @@ pub async fn put(
     pre: Preconditions,
     Json(body): Json<PutDoc>,
 ) -> Result<Tagged<DocView>, Error> {
-    let write = Write::new(WriteKind::Put, &pre, &app.policy).base(body.version);
-    let done = optimist::write(&app.store, &id, write, |current| body.to_doc(id, current))
-        .await
-        .map_err(|e| with_revisions_link(id, e))?;
-    Ok(written(&done))
+    let put = app.docs.put(&id, &pre, &body).await;
+    put.map_err(|e| with_revisions_link(id, e))
 }
 
 /// Merge-patch a document; a stale patch that touches no field changed since its version is merged.
@@ -134,17 +108,8 @@ pub async fn patch(
     pre: Preconditions,
     MergePatch(patch): MergePatch<Doc>,
 ) -> Result<Tagged<DocView>, Error> {
-    let write = Write::new(WriteKind::Patch, &pre, &app.policy).base(patch.base());
-    let done = optimist::write(&app.store, &id, write, |current| {
-        let current = current.ok_or_else(|| Error::not_found("Doc", &id))?;
-        let doc = patch.apply(current)?;
-        validate(&doc)?;
-        // The merge carried the current history through; add the current text.
-        Ok(doc.after(current))
-    })
-    .await
-    .map_err(|e| with_revisions_link(id, e))?;
-    Ok(written(&done))
+    let patched = app.docs.patch(&id, &pre, &patch).await;
+    patched.map_err(|e| with_revisions_link(id, e))
 }
 
 /// Delete a document and its history, based on `If-Match`.
@@ -157,9 +122,8 @@ pub async fn delete(
     app: State,
     Path(id): Path<u64>,
     pre: Preconditions,
-) -> Result<HttpResponse, Error> {
-    optimist::delete(&app.store, &id, &pre, &app.policy).await?;
-    Ok(HttpResponse::NoContent().finish())
+) -> Result<NoContent, Error> {
+    app.docs.delete(&id, &pre).await
 }
 
 /// Which revisions to list: versions `from` to `to`, both included.
@@ -191,8 +155,10 @@ pub async fn revisions(
 ) -> Result<Tagged<Vec<Revision>>, Error> {
     // A range whose `from` is after its `to` holds no version: empty.
     let (from, to) = (range.from.unwrap_or(0), range.to.unwrap_or(u32::MAX));
-    let doc = optimist::read(&app.store, &id, &pre, &app.policy).await?;
-    Ok(Tagged::ok(&doc, doc.value().revisions_between(from, to)))
+    let doc = app.docs.read(&id, &pre).await?;
+    Ok(app
+        .docs
+        .tagged(&doc, doc.value().revisions_between(from, to)))
 }
 
 /// One revision; its `ETag` is that of the version it records.
@@ -205,7 +171,7 @@ pub async fn revision(
     app: State,
     Path((id, version)): Path<(u64, u32)>,
 ) -> Result<Tagged<Revision>, Error> {
-    let doc = optimist::read(&app.store, &id, &Preconditions::default(), &app.policy).await?;
+    let doc = app.docs.read(&id, &Preconditions::default()).await?;
     let revision = doc
         .value()
         .revision(version)

@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use optimist::store::SqlStore;
-use optimist::{Slot, Store, Stored};
+use optimist::{Replacement, Slot, Store, Stored, View};
 
-use crate::model::{NewUser, PutUser, User, UserView};
+use crate::model::{NewUser, PutUser, User, UserView, validate};
 
 type Users = SqlStore<User>;
 
@@ -22,7 +22,7 @@ async fn get_user(
     Path(id): Path<u64>,
 ) -> Result<Json<UserView>, StatusCode> {
     match store.load(&id).await.map_err(unavailable)? {
-        Some(Slot::Live(user)) => Ok(Json(UserView::from(user.value()))),
+        Some(Slot::Live(user)) => Ok(Json(UserView::view(user.value()))),
         _ => Err(StatusCode::NOT_FOUND),
     }
 }
@@ -32,13 +32,12 @@ async fn create_user(
     Json(new): Json<NewUser>,
 ) -> Result<(StatusCode, Json<UserView>), StatusCode> {
     let id = new.id.ok_or(StatusCode::UNPROCESSABLE_ENTITY)?;
-    let user = new
-        .into_user(id)
-        .map_err(|_| StatusCode::UNPROCESSABLE_ENTITY)?;
+    let user = new.into_user(id);
+    validate(&user).map_err(|_| StatusCode::UNPROCESSABLE_ENTITY)?;
     let stored =
         Stored::created(user, optimist::Version::FIRST).map_err(|_| StatusCode::CONFLICT)?;
     if store.insert(&stored, None).await.map_err(unavailable)? {
-        Ok((StatusCode::CREATED, Json(UserView::from(stored.value()))))
+        Ok((StatusCode::CREATED, Json(UserView::view(stored.value()))))
     } else {
         Err(StatusCode::CONFLICT)
     }
@@ -55,15 +54,16 @@ async fn put_user(
             return Err(StatusCode::NOT_FOUND);
         };
         let user = body
-            .to_user(id, Some(current.value()))
+            .to_resource(&id, Some(current.value()))
             .map_err(|_| StatusCode::UNPROCESSABLE_ENTITY)?;
+        validate(&user).map_err(|_| StatusCode::UNPROCESSABLE_ENTITY)?;
         let next = current.successor(user).map_err(|_| StatusCode::CONFLICT)?;
         if store
             .update(&next, current.version())
             .await
             .map_err(unavailable)?
         {
-            return Ok(Json(UserView::from(next.value())));
+            return Ok(Json(UserView::view(next.value())));
         }
     }
 }

@@ -23,7 +23,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use optimist::content::BodyTimeout;
 use optimist::store::SqlStore;
-use optimist::{Error, Policy};
+use optimist::{Caching, Collection, Error, Policy};
 use tokio::net::TcpListener;
 
 use crate::model::User;
@@ -39,12 +39,13 @@ impl App {
     /// Connects to the database at `url` and applies migrations.
     pub async fn connect(url: &str) -> Result<App, optimist::StoreError> {
         let store = SqlStore::<User>::connect(url, "users").await?;
-        Ok(App {
-            store,
-            policy: Policy::default()
-                .already_applied(true)
-                .caching(routes::CACHING),
-        })
+        let policy = Policy::DEFAULT
+            .already_applied(true)
+            .caching(Caching::PRIVATE);
+        let users = Collection::new(store, "/api/users")
+            .with_policy(policy)
+            .before_save(|_, user| model::validate(&user).map(|()| user));
+        Ok(App { users })
     }
 }
 

@@ -1,6 +1,6 @@
 //! The user resource, its representation and the request bodies.
 
-use optimist::{Error, Version, Versioned};
+use optimist::{Error, Replacement, Version, Versioned};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -36,8 +36,8 @@ pub struct UserView {
     pub version: u64,
 }
 
-impl From<&User> for UserView {
-    fn from(user: &User) -> Self {
+impl optimist::View<User> for UserView {
+    fn view(user: &User) -> Self {
         UserView {
             id: user.id,
             name: user.name.clone(),
@@ -122,29 +122,28 @@ pub struct UserPatch {
 }
 
 impl NewUser {
-    /// The user at `id`, once valid.
-    pub fn into_user(self, id: u64) -> Result<User, Error> {
-        let user = User {
+    /// The user at `id` (the service validates it before it is saved).
+    #[must_use]
+    pub fn into_user(self, id: u64) -> User {
+        User {
             id,
             version: 0,
             name: self.name,
             email: self.email,
             password: self.password,
-        };
-        validate(&user)?;
-        Ok(user)
+        }
     }
 }
 
-impl PutUser {
+impl Replacement<User> for PutUser {
+    fn base(&self) -> Option<Version> {
+        self.version
+    }
+
     /// The requested state at `id`, from the current one (`None`: a create
     /// with `If-None-Match: *`, which must carry a password).
-    pub fn to_user(&self, id: u64, current: Option<&User>) -> Result<User, Error> {
-        if self.id.is_some_and(|sent| sent != id) {
-            return Err(Error::Unprocessable(
-                "the id in the body differs from the one in the path".into(),
-            ));
-        }
+    /// A body that names another id is refused by optimist (422).
+    fn to_resource(&self, &id: &u64, current: Option<&User>) -> Result<User, Error> {
         let password = match (&self.password, current) {
             (Some(password), _) => password.clone(),
             (None, Some(current)) => current.password.clone(),
@@ -155,15 +154,13 @@ impl PutUser {
                 ));
             }
         };
-        let user = User {
-            id,
+        Ok(User {
+            id: self.id.unwrap_or(id),
             version: current.map_or(0, |c| c.version),
             name: self.name.clone(),
             email: self.email.clone(),
             password,
-        };
-        validate(&user)?;
-        Ok(user)
+        })
     }
 }
 

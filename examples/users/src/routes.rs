@@ -1,58 +1,26 @@
 //! The handlers of SPEC §7. Each is a few lines: optimist decides.
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use optimist::axum::{Json, MergePatch, NoContent, Path};
+use optimist::axum::{Json, MergePatch, Path};
 use optimist::store::SqlStore;
-use optimist::{
-    Caching, Error, Outcome, Policy, Preconditions, Store, Stored, Tagged, Write, WriteKind,
-};
+use optimist::{Collection, Error, NoContent, Preconditions, Tagged};
 
-use crate::model::{NewUser, PutUser, User, UserView, validate};
+use crate::model::{NewUser, PutUser, User, UserView};
 
-/// What every handler shares.
+/// What every handler shares: the users, served under `/api/users`.
 #[derive(Clone)]
 pub struct App {
-    /// The users.
-    pub store: SqlStore<User>,
-    /// Conditional writes required, PATCH merged, lost-response retries
-    /// answered 2xx (SPEC §3).
-    pub policy: Policy,
-}
-
-/// Users are personal data: shared caches must not keep them, and the
-/// user's own cache revalidates every time.
-pub const CACHING: Caching = Caching::PRIVATE;
-
-fn location(id: u64) -> String {
-    format!("/api/users/{id}")
-}
-
-fn view(stored: &Stored<User>) -> UserView {
-    UserView::from(stored.value())
-}
-
-/// The response of a successful PUT or PATCH.
-fn written(done: &optimist::Written<User>) -> Response {
-    match done.outcome {
-        Outcome::Created => Tagged::created(
-            &done.stored,
-            &location(done.stored.value().id),
-            view(&done.stored),
-        ),
-        Outcome::Updated | Outcome::Unchanged => Tagged::ok(&done.stored, view(&done.stored)),
-    }
-    .caching(CACHING)
-    .into_response()
+    /// The users, with the service's policy: conditional writes
+    /// required, PATCH merged, lost-response retries answered 2xx, and
+    /// private caching (SPEC §3), each write validated first.
+    pub users: Collection<User, SqlStore<User>>,
 }
 
 /// List every user.
 #[utoipa::path(get, path = "/api/users", tag = "users",
     responses((status = 200, description = "Every user", body = [UserView]), crate::openapi::Unavailable))]
 pub async fn list(State(app): State<App>) -> Result<axum::Json<Vec<UserView>>, Error> {
-    Ok(axum::Json(
-        app.store.list().await?.iter().map(view).collect(),
-    ))
+    Ok(axum::Json(app.users.list().await?))
 }
 
 /// Create a user: 201, or 409 where the id exists.
@@ -62,13 +30,14 @@ pub async fn create(
     State(app): State<App>,
     Json(new): Json<NewUser>,
 ) -> Result<Tagged<UserView>, Error> {
-    let stored = match new.id {
-        Some(id) => optimist::create(&app.store, new.into_user(id)?).await?,
+    match new.id {
+        Some(id) => app.users.create(new.into_user(id)).await,
         None => {
-            optimist::ops::create_next(&app.store, new.into_user(1)?, |u, id| u.id = id).await?
+            app.users
+                .create_numbered(new.into_user(0), |u, id| u.id = id)
+                .await
         }
-    };
-    Ok(Tagged::created(&stored, &location(stored.value().id), view(&stored)).caching(CACHING))
+    }
 }
 
 /// Read a user (GET or HEAD), with its `ETag`; 304 if `If-None-Match` names it.
@@ -90,8 +59,7 @@ pub async fn get(
     Path(id): Path<u64>,
     pre: Preconditions,
 ) -> Result<Tagged<UserView>, Error> {
-    let user = optimist::read(&app.store, &id, &pre, &app.policy).await?;
-    Ok(Tagged::ok(&user, view(&user)).caching(CACHING))
+    app.users.get(&id, &pre).await
 }
 
 /// Replace a user, based on `If-Match` or the body's `version`; `If-None-Match: *` creates.
@@ -104,10 +72,8 @@ pub async fn put(
     Path(id): Path<u64>,
     pre: Preconditions,
     Json(body): Json<PutUser>,
-) -> Result<Response, Error> {
-    let write = Write::new(WriteKind::Put, &pre, &app.policy).base(body.version);
-    let done = optimist::write(&app.store, &id, write, |current| body.to_user(id, current)).await?;
-    Ok(written(&done))
+) -> Result<Tagged<UserView>, Error> {
+    app.users.put(&id, &pre, &body).await
 }
 
 /// Merge-patch a user; a stale patch that touches no field changed since its version is merged.
@@ -122,15 +88,8 @@ pub async fn patch(
     Path(id): Path<u64>,
     pre: Preconditions,
     MergePatch(patch): MergePatch<User>,
-) -> Result<Response, Error> {
-    let write = Write::new(WriteKind::Patch, &pre, &app.policy).base(patch.base());
-    let done = optimist::write(&app.store, &id, write, |current| {
-        let user = patch.apply(current.ok_or_else(|| Error::not_found("User", &id))?)?;
-        validate(&user)?;
-        Ok(user)
-    })
-    .await?;
-    Ok(written(&done))
+) -> Result<Tagged<UserView>, Error> {
+    app.users.patch(&id, &pre, &patch).await
 }
 
 /// Delete a user, based on `If-Match`.
@@ -142,6 +101,5 @@ pub async fn delete(
     Path(id): Path<u64>,
     pre: Preconditions,
 ) -> Result<NoContent, Error> {
-    optimist::delete(&app.store, &id, &pre, &app.policy).await?;
-    Ok(NoContent)
+    app.users.delete(&id, &pre).await
 }

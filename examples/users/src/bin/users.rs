@@ -43,7 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("listening on http://{}", listener.local_addr()?);
         serve_router(
             listener,
-            optimist_example_users::baseline::router(app.store),
+            optimist_example_users::baseline::router(app.users.store().clone()),
             CLIENT_TIMEOUT,
             std::future::pending(),
         )

@@ -7,7 +7,7 @@
 //!
 //! ```
 //! use actix_web::{App, web};
-//! use optimist::actix::Path;
+//! use optimist::actix_web::Path;
 //! use optimist::{Error, MemoryStore, Policy, Preconditions, Tagged};
 //!
 //! #[derive(optimist::Versioned, serde::Serialize, Clone)]
@@ -112,6 +112,14 @@ impl<T: Serialize> Responder for Tagged<T> {
     }
 }
 
+impl Responder for crate::NoContent {
+    type Body = BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
+        HttpResponse::NoContent().finish()
+    }
+}
+
 impl FromRequest for Preconditions {
     type Error = Error;
     type Future = Ready<Result<Self, Error>>;
@@ -136,7 +144,7 @@ impl FromRequest for Preconditions {
 /// actix-web's `Path`, rejecting with a 400 problem instead of plain text.
 ///
 /// ```
-/// async fn handler(optimist::actix::Path(id): optimist::actix::Path<u64>) -> String {
+/// async fn handler(optimist::actix_web::Path(id): optimist::actix_web::Path<u64>) -> String {
 ///     id.to_string()
 /// }
 /// # let _ = actix_web::web::get().to(handler);
@@ -201,7 +209,7 @@ fn read_body<T: 'static>(
 /// invalid JSON, 422 for the wrong shape, 413 when too large.
 ///
 /// ```
-/// # use optimist::actix::Json;
+/// # use optimist::actix_web::Json;
 /// #[derive(serde::Deserialize)]
 /// struct NewNote { text: String }
 /// async fn handler(Json(note): Json<NewNote>) -> String { note.text }
@@ -225,7 +233,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 /// resource `T`, with its version member taken out as the client's base.
 ///
 /// ```
-/// # use optimist::actix::MergePatch;
+/// # use optimist::actix_web::MergePatch;
 /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize)]
 /// # struct Note { id: u64, version: u64, text: String }
 /// async fn handler(MergePatch(patch): MergePatch<Note>) -> String {

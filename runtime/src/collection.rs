@@ -1,0 +1,364 @@
+//! The handler-level API: a collection of resources in a store, served
+//! under one path with one policy, and one method per HTTP method that
+//! decides, writes and builds the response.
+
+use core::fmt;
+use std::borrow::Cow;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::{
+    Error, NoContent, Outcome, Policy, Preconditions, ResourcePatch, Store, Stored, Tagged,
+    Version, Versioned, Written,
+};
+
+/// The representation a collection answers with, built from the stored
+/// resource: the way to keep write-only fields (a password, a key) out of
+/// every response.
+///
+/// Every `Clone` resource is its own view.
+///
+/// ```
+/// # #[derive(optimist::Versioned, serde::Serialize, Clone)]
+/// # struct User { id: u64, version: u64, name: String, #[versioned(sensitive)] password: String }
+/// #[derive(serde::Serialize)]
+/// struct UserView { id: u64, version: u64, name: String }
+///
+/// impl optimist::View<User> for UserView {
+///     fn view(user: &User) -> Self {
+///         UserView { id: user.id, version: user.version, name: user.name.clone() }
+///     }
+/// }
+/// ```
+pub trait View<T> {
+    /// The representation of `resource`.
+    fn view(resource: &T) -> Self;
+}
+
+impl<T: Clone> View<T> for T {
+    #[inline]
+    fn view(resource: &T) -> Self {
+        resource.clone()
+    }
+}
+
+/// A PUT body: the state it asks for and the version it is based on.
+///
+/// Every `Clone` resource is a replacement of itself, based on its own
+/// version field; a separate body type (one that may omit a password to
+/// keep the current one, say) implements this.
+///
+/// ```
+/// # #[derive(optimist::Versioned, serde::Serialize, Clone)]
+/// # struct User { id: u64, version: u64, name: String, #[versioned(sensitive)] password: String }
+/// use optimist::{Error, Replacement, Version};
+///
+/// #[derive(serde::Deserialize)]
+/// struct PutUser { name: String, password: Option<String>, version: Option<Version> }
+///
+/// impl Replacement<User> for PutUser {
+///     fn base(&self) -> Option<Version> {
+///         self.version
+///     }
+///     fn to_resource(&self, id: &u64, current: Option<&User>) -> Result<User, Error> {
+///         let password = match (&self.password, current) {
+///             (Some(new), _) => new.clone(),
+///             (None, Some(current)) => current.password.clone(),
+///             (None, None) => return Err(Error::StateConflict("a new user needs a password".into())),
+///         };
+///         Ok(User { id: *id, version: 0, name: self.name.clone(), password })
+///     }
+/// }
+/// ```
+pub trait Replacement<T: Versioned> {
+    /// The version the client read, as the body says it (`None`: only
+    /// `If-Match` says it, or nothing does).
+    fn base(&self) -> Option<Version>;
+
+    /// The requested state of the resource at `id`, from the current one
+    /// (`None` when the PUT creates it, under `If-None-Match: *`).
+    ///
+    /// # Errors
+    /// Whatever makes the body unusable, such as a 422 for a value that
+    /// breaks a rule; nothing is written.
+    fn to_resource(&self, id: &T::Id, current: Option<&T>) -> Result<T, Error>;
+}
+
+impl<T: Versioned + Clone> Replacement<T> for T {
+    #[inline]
+    fn base(&self) -> Option<Version> {
+        self.version()
+    }
+
+    #[inline]
+    fn to_resource(&self, _: &T::Id, _: Option<&T>) -> Result<T, Error> {
+        Ok(self.clone())
+    }
+}
+
+/// What [`Collection::before_save`] runs: the current state (`None` for a
+/// create) and the state about to be saved, which it may check or complete.
+pub type BeforeSave<T> = fn(Option<&T>, T) -> Result<T, Error>;
+
+/// Resources of type `T` kept in `S`, served under one path.
+///
+/// Each method is one handler's whole body: it evaluates the
+/// preconditions, decides the write, commits it with one compare-and-swap
+/// and answers with the right response — `200`, or `201` with `Location`
+/// for a create, each with the `ETag` and the policy's `Cache-Control` —
+/// or with the [`Error`] that says why not.
+///
+/// ```
+/// use optimist::{Collection, MemoryStore, Policy, Preconditions, Tagged};
+///
+/// #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+/// struct Note { id: u64, version: u64, text: String }
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+/// let created: Tagged<Note> = notes.create(Note { id: 7, version: 0, text: "hi".into() }).await?;
+/// let response: http::Response<Vec<u8>> = created.to_response();
+/// assert_eq!(response.status(), 201);
+/// assert_eq!(response.headers()["location"], "/notes/7");
+///
+/// // A PUT based on version 1, then a stale one.
+/// let pre = Preconditions::default();
+/// let edit = Note { id: 7, version: 1, text: "hello".into() };
+/// let saved: Tagged<Note> = notes.put(&7, &pre, &edit).await?;
+/// assert_eq!(saved.to_response::<Vec<u8>>().headers()["etag"], "\"v2\"");
+/// let stale = notes.put::<Note>(&7, &pre, &edit).await.unwrap_err();
+/// assert_eq!(stale.status(), 409);
+/// # Ok::<(), optimist::Error>(()) }).unwrap();
+/// ```
+pub struct Collection<T, S> {
+    store: S,
+    policy: Policy,
+    path: Cow<'static, str>,
+    before_save: BeforeSave<T>,
+}
+
+impl<T, S: Clone> Clone for Collection<T, S> {
+    fn clone(&self) -> Self {
+        Collection {
+            store: self.store.clone(),
+            policy: self.policy,
+            path: self.path.clone(),
+            before_save: self.before_save,
+        }
+    }
+}
+
+impl<T, S: fmt::Debug> fmt::Debug for Collection<T, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Collection")
+            .field("store", &self.store)
+            .field("policy", &self.policy)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T, S> Collection<T, S>
+where
+    T: Versioned + Serialize,
+    T::Id: PartialEq + Serialize + fmt::Display,
+    S: Store<T>,
+{
+    /// The resources in `store`, each at `{path}/{id}` (the `Location` of a
+    /// create), under [`Policy::DEFAULT`].
+    pub fn new(store: S, path: impl Into<Cow<'static, str>>) -> Self {
+        Collection {
+            store,
+            policy: Policy::DEFAULT,
+            path: path.into(),
+            before_save: |_, next| Ok(next),
+        }
+    }
+
+    /// Serve under `policy` instead of [`Policy::DEFAULT`].
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// use optimist::{Collection, MemoryStore, Policy};
+    /// let notes = Collection::new(MemoryStore::<Note>::new(), "/notes")
+    ///     .with_policy(Policy::DEFAULT.require_precondition(false));
+    /// # let _ = notes;
+    /// ```
+    #[must_use]
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Run `hook` on every state about to be saved (by a create, PUT or
+    /// PATCH), with the current state where there is one: the place for
+    /// validation (an `Err` is answered and nothing is written) and for
+    /// fields the service derives.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// use optimist::{Collection, Error, MemoryStore, Tagged};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let notes = Collection::new(MemoryStore::<Note>::new(), "/notes").before_save(|_, note| {
+    ///     if note.text.is_empty() {
+    ///         return Err(Error::Unprocessable("`text` must not be empty".into()));
+    ///     }
+    ///     Ok(note)
+    /// });
+    /// let empty = Note { id: 1, version: 0, text: String::new() };
+    /// assert_eq!(notes.create::<Note>(empty).await.unwrap_err().status(), 422);
+    /// # });
+    /// ```
+    #[must_use]
+    pub fn before_save(mut self, hook: BeforeSave<T>) -> Self {
+        self.before_save = hook;
+        self
+    }
+
+    /// The store, for what the collection does not do itself.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// A 200 with `body` for `stored`: its `ETag` and the policy's
+    /// `Cache-Control`. For handlers that answer with something other
+    /// than the resource's view, such as a list of its revisions.
+    pub fn tagged<B: Serialize>(&self, stored: &Stored<T>, body: B) -> Tagged<B> {
+        Tagged::ok(stored, body).caching(self.policy.cache())
+    }
+
+    fn respond<V: View<T> + Serialize>(&self, stored: &Stored<T>, outcome: Outcome) -> Tagged<V> {
+        let view = V::view(stored.value());
+        match outcome {
+            Outcome::Created => {
+                let location = format!("{}/{}", self.path, stored.value().id());
+                Tagged::created(stored, &location, view).caching(self.policy.cache())
+            }
+            Outcome::Updated | Outcome::Unchanged => self.tagged(stored, view),
+        }
+    }
+
+    /// GET or HEAD of the resource at `id`: 200, or 304 when
+    /// `If-None-Match` names the current version (the body is never
+    /// built), 404, or 412.
+    ///
+    /// # Errors
+    /// 304, 404, 412, or 503 when the store fails.
+    pub async fn get<V: View<T> + Serialize>(
+        &self,
+        id: &T::Id,
+        pre: &Preconditions,
+    ) -> Result<Tagged<V>, Error> {
+        let stored = self.read(id, pre).await?;
+        Ok(self.respond(&stored, Outcome::Unchanged))
+    }
+
+    /// As [`Collection::get`], with the stored resource instead of a response.
+    ///
+    /// # Errors
+    /// As [`Collection::get`].
+    pub async fn read(&self, id: &T::Id, pre: &Preconditions) -> Result<Stored<T>, Error> {
+        crate::read(&self.store, id, pre, &self.policy).await
+    }
+
+    /// Every resource, as views.
+    ///
+    /// # Errors
+    /// 503 when the store fails.
+    pub async fn list<V: View<T>>(&self) -> Result<Vec<V>, Error> {
+        Ok(self
+            .store
+            .list()
+            .await?
+            .iter()
+            .map(|s| V::view(s.value()))
+            .collect())
+    }
+
+    /// POST: creates `value` at its id, answering 201 with `Location`.
+    ///
+    /// # Errors
+    /// 409 when the id exists, the hook's error, or 503.
+    pub async fn create<V: View<T> + Serialize>(&self, value: T) -> Result<Tagged<V>, Error> {
+        let value = (self.before_save)(None, value)?;
+        let stored = crate::create(&self.store, value).await?;
+        Ok(self.respond(&stored, Outcome::Created))
+    }
+
+    /// POST without an id: creates `value` at the next id of the store's
+    /// sequence, which `set_id` writes into it.
+    ///
+    /// # Errors
+    /// The hook's error, or 503.
+    pub async fn create_numbered<V: View<T> + Serialize>(
+        &self,
+        value: T,
+        set_id: impl Fn(&mut T, u64),
+    ) -> Result<Tagged<V>, Error>
+    where
+        T: Clone,
+    {
+        let number = |mut value: T, id| {
+            set_id(&mut value, id);
+            (self.before_save)(None, value)
+        };
+        let stored = crate::ops::create_next(&self.store, value, number).await?;
+        Ok(self.respond(&stored, Outcome::Created))
+    }
+
+    /// PUT: replaces the resource at `id` with `body`, based on `If-Match`
+    /// or the body's version; `If-None-Match: *` creates it (201).
+    ///
+    /// # Errors
+    /// 409 for a stale body version, 412, 428, 404, the body's or the
+    /// hook's error, or 503.
+    pub async fn put<V: View<T> + Serialize>(
+        &self,
+        id: &T::Id,
+        pre: &Preconditions,
+        body: &impl Replacement<T>,
+    ) -> Result<Tagged<V>, Error> {
+        let edit =
+            |current: Option<&T>| (self.before_save)(current, body.to_resource(id, current)?);
+        let written = crate::put(&self.store, id, pre, &self.policy, body.base(), edit).await?;
+        Ok(self.written(&written))
+    }
+
+    /// PATCH: applies the merge patch to the resource at `id`, based on
+    /// `If-Match` or the patch's version. A stale patch that touches no
+    /// field changed since its version is merged.
+    ///
+    /// # Errors
+    /// 409 for a stale patch of a changed field, 412, 428, 404, 422 for a
+    /// patch that leaves an invalid resource, the hook's error, or 503.
+    pub async fn patch<V: View<T> + Serialize>(
+        &self,
+        id: &T::Id,
+        pre: &Preconditions,
+        patch: &ResourcePatch<T>,
+    ) -> Result<Tagged<V>, Error>
+    where
+        T: DeserializeOwned,
+    {
+        let edit = |current: &T| (self.before_save)(Some(current), patch.apply(current)?);
+        let written = crate::patch(&self.store, id, pre, &self.policy, patch.base(), edit).await?;
+        Ok(self.written(&written))
+    }
+
+    /// The response to a write: 201 with `Location` for a create, else 200.
+    pub fn written<V: View<T> + Serialize>(&self, written: &Written<T>) -> Tagged<V> {
+        self.respond(&written.stored, written.outcome)
+    }
+
+    /// DELETE of the resource at `id`, based on `If-Match`: 204.
+    ///
+    /// # Errors
+    /// 412, 428, 404, or 503.
+    pub async fn delete(&self, id: &T::Id, pre: &Preconditions) -> Result<NoContent, Error> {
+        crate::delete(&self.store, id, pre, &self.policy).await?;
+        Ok(NoContent)
+    }
+}
