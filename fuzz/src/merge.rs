@@ -1,5 +1,5 @@
 //! Merge-patch application and the derive-generated comparison and merge
-//! on a 16-field resource, and the rules of SPEC §1/§3 for writes through
+//! on a 16-field resource, and the rules of stale writes and merges for writes through
 //! the memory store: no panic on any input; a diff is empty exactly when
 //! the states are equal; a merge takes exactly the fields asked for; a
 //! stale write is merged only where it touches nothing changed since its

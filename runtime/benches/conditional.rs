@@ -16,7 +16,7 @@ use std::task::{Context, Poll, Waker};
 use criterion::{Criterion, criterion_group, criterion_main};
 use http::header::{ETAG, IF_MATCH, IF_NONE_MATCH};
 use http::{HeaderMap, HeaderValue, Method, Response, StatusCode};
-use optimist::{Conflict, ETag, MemoryStore, Preconditions, Stored, Version, Versioned};
+use optimist::{Conflict, MemoryStore, Preconditions, Stored, Version, VersionTag, Versioned};
 use serde::Serialize;
 use support::{Document, Medium, Narrow, Wide};
 
@@ -79,7 +79,7 @@ fn etag(c: &mut Criterion) {
     let version = Version::new(123_456).unwrap();
     let mut group = c.benchmark_group("etag formatting");
     group.bench_function("version etag to header value", |b| {
-        b.iter(|| ETag::from_version(black_box(version)).to_header_value());
+        b.iter(|| VersionTag::from_version(black_box(version)).to_header_value());
     });
     group.bench_function("baseline: HeaderValue::from_static", |b| {
         b.iter(|| HeaderValue::from_static(black_box("\"v123456\"")));

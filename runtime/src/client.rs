@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use reqwest::header::{ETAG, IF_MATCH};
 use reqwest::{Client, StatusCode};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use crate::problem::Problem;
 
 /// How often and how patiently to retry.
 ///
@@ -82,35 +84,6 @@ impl Retry {
         let ceiling = self.first.saturating_mul(1 << n.min(16)).min(self.max);
         ceiling.mul_f64(fastrand::f64())
     }
-}
-
-/// An RFC 9457 problem body as a client reads it.
-///
-/// ```
-/// let problem: optimist::client::Problem = serde_json::from_str(
-///     r#"{"type":"t","title":"Edit conflict","status":409,"detail":"d","currentVersion":6}"#,
-/// )?;
-/// assert_eq!(problem.status, 409);
-/// assert_eq!(problem.extensions["currentVersion"], 6);
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Problem {
-    /// The problem type's URI.
-    #[serde(rename = "type", default)]
-    pub kind: String,
-    /// The title.
-    #[serde(default)]
-    pub title: String,
-    /// The status.
-    #[serde(default)]
-    pub status: u16,
-    /// The detail.
-    #[serde(default)]
-    pub detail: String,
-    /// Every other member (`conflicts`, `current`, …).
-    #[serde(flatten)]
-    pub extensions: Map<String, Value>,
 }
 
 /// Why [`update`] gave up.

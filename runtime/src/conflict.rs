@@ -37,14 +37,30 @@ use crate::{FieldSet, Stored, Version, Versioned};
 /// assert!(!format!("{conflict:?}").contains("s3cret"));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+//
+// In the OpenAPI schema every member is optional: the 409 answers of a
+// write share one response, and the others are plain problems.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Conflict {
+    /// The resource's name, such as `User`.
+    #[cfg_attr(feature = "utoipa", schema(value_type = String, required = false))]
     resource: &'static str,
+    /// The resource's id.
+    #[cfg_attr(feature = "utoipa", schema(required = false))]
     id: Value,
+    /// The version the request was based on.
+    #[cfg_attr(feature = "utoipa", schema(value_type = u64, minimum = 1, required = false))]
     your_version: Version,
+    /// The current version: retry with it.
+    #[cfg_attr(feature = "utoipa", schema(value_type = u64, minimum = 1, required = false))]
     current_version: Version,
+    /// The conflicting fields.
+    #[cfg_attr(feature = "utoipa", schema(required = false))]
     conflicts: Vec<FieldConflict>,
+    /// The current representation, without sensitive fields.
+    #[cfg_attr(feature = "utoipa", schema(value_type = Object, required = false))]
     current: Value,
     /// Members a service adds (RFC 9457 §3.2), after the standard ones.
     #[serde(flatten)]
@@ -85,14 +101,23 @@ const RESERVED: [&str; 11] = [
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct FieldConflict {
+    /// The field's name on the wire.
+    #[cfg_attr(feature = "utoipa", schema(value_type = String))]
     field: &'static str,
+    /// The request's value (absent for a sensitive field).
     #[serde(skip_serializing_if = "Option::is_none")]
     yours: Option<Value>,
+    /// The current value (absent for a sensitive field).
     #[serde(skip_serializing_if = "Option::is_none")]
     current: Option<Value>,
+    /// `true` for a sensitive field: no values are shown.
     #[serde(skip_serializing_if = "core::ops::Not::not")]
+    #[cfg_attr(feature = "utoipa", schema(required = false))]
     redacted: bool,
+    /// The version in which the field last changed.
+    #[cfg_attr(feature = "utoipa", schema(value_type = u64, minimum = 1))]
     changed_in: Version,
 }
 

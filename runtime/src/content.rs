@@ -2,8 +2,7 @@
 //! checked first (415, before the body is read), then the JSON syntax
 //! (400), then its shape (422). The framework adapters (features `axum`
 //! and `actix-web`) call `accept_*` with the `Content-Type`, read the
-//! bytes, and call `parse_*`; [`json`] and [`merge_patch`] do both for
-//! callers that hold the whole body already.
+//! bytes, and call `parse_*`.
 
 use core::time::Duration;
 

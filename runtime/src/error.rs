@@ -6,7 +6,7 @@ use core::fmt;
 use http::StatusCode;
 use serde_json::Value;
 
-use crate::{Caching, Conflict, ETag, HeaderError, TagError, Version};
+use crate::{Caching, Conflict, HeaderError, TagError, Version, VersionTag};
 
 /// A storage failure: the store could not be reached or did not answer.
 ///
@@ -39,7 +39,10 @@ impl std::error::Error for StoreError {
     }
 }
 
-/// Every way optimist refuses a request.
+/// Every way optimist refuses a request: first the concurrency answers
+/// (409, 412, 428, 304, 404 for a resource), then the request problems
+/// (unreadable content, media type, size, time, routing) and the store
+/// being unavailable. [`problem`](crate::problem) lists each problem type.
 ///
 /// Each variant knows its status, its RFC 9457 problem type and, for 409
 /// and 412, the current `ETag`. [`Error::to_response`] renders it; with
@@ -61,6 +64,8 @@ impl std::error::Error for StoreError {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
+    // The concurrency answers: what the rules of conditional requests
+    // decide from the resource's state.
     /// 409: a stale write that changes fields changed since its version.
     Conflict(Box<Conflict>),
     /// 409: a create for an id that exists.
@@ -100,7 +105,7 @@ pub enum Error {
     /// that handlers take with `?`.
     NotModified {
         /// The current tag, which the client named.
-        etag: ETag,
+        etag: VersionTag,
         /// The `Cache-Control` the 200 would have carried (RFC 9110 §15.4.5).
         caching: Caching,
     },
@@ -111,6 +116,8 @@ pub enum Error {
         /// The id as shown in messages.
         display_id: String,
     },
+    // Request problems: requests that cannot be read or served, whatever
+    // the resource's state.
     /// 400 or 431: a malformed or oversize precondition header.
     Header(HeaderError),
     /// 400: a request that cannot be read (invalid JSON, a bad id).
@@ -198,7 +205,7 @@ impl Error {
     /// assert_eq!(err.etag().unwrap().to_string(), "\"v6\"");
     /// ```
     #[must_use]
-    pub fn etag(&self) -> Option<ETag> {
+    pub fn etag(&self) -> Option<VersionTag> {
         let version = match self {
             Error::Conflict(c) => Some(c.current_version()),
             Error::AlreadyExists { current, .. } | Error::PreconditionFailed { current } => {
@@ -210,54 +217,7 @@ impl Error {
             Error::NotModified { etag, .. } => return Some(*etag),
             _ => None,
         };
-        version.map(ETag::from_version)
-    }
-
-    /// The problem type's URI and title (RFC 9457 §3.1).
-    ///
-    /// ```
-    /// let (uri, title) = optimist::Error::PreconditionRequired.problem_type();
-    /// assert!(uri.ends_with("#precondition-required"));
-    /// assert_eq!(title, "Precondition required");
-    /// ```
-    #[must_use]
-    pub fn problem_type(&self) -> (&'static str, &'static str) {
-        macro_rules! problem {
-            ($slug:literal, $title:literal) => {
-                (
-                    concat!("https://docs.rs/optimist/latest/optimist/problems/#", $slug),
-                    $title,
-                )
-            };
-        }
-        match self {
-            Error::Conflict(_) => problem!("edit-conflict", "Edit conflict"),
-            Error::AlreadyExists { .. } => problem!("already-exists", "Already exists"),
-            Error::VersionAhead { .. } => problem!("version-ahead", "Version ahead"),
-            Error::StateConflict(_) => {
-                problem!("state-conflict", "Conflicts with the current state")
-            }
-            Error::VersionExhausted { .. } => problem!("version-exhausted", "Version exhausted"),
-            Error::PreconditionFailed { .. } => {
-                problem!("precondition-failed", "Precondition failed")
-            }
-            Error::PreconditionRequired => {
-                problem!("precondition-required", "Precondition required")
-            }
-            Error::NotModified { .. } => problem!("not-modified", "Not modified"),
-            Error::NotFound { .. } => problem!("not-found", "Not found"),
-            Error::Header(_) => problem!("bad-precondition-header", "Bad precondition header"),
-            Error::BadRequest(_) => problem!("bad-request", "Bad request"),
-            Error::Unprocessable(_) => problem!("invalid-content", "Invalid content"),
-            Error::UnsupportedMediaType(_) => {
-                problem!("unsupported-media-type", "Unsupported media type")
-            }
-            Error::PayloadTooLarge => problem!("payload-too-large", "Payload too large"),
-            Error::RequestTimeout => problem!("request-timeout", "Request timeout"),
-            Error::NoRoute => problem!("no-route", "Not found"),
-            Error::MethodNotAllowed => problem!("method-not-allowed", "Method not allowed"),
-            Error::Unavailable(_) => problem!("unavailable", "Service unavailable"),
-        }
+        version.map(VersionTag::from_version)
     }
 }
 
@@ -275,13 +235,13 @@ impl fmt::Display for Error {
             Error::PreconditionFailed { current: Some(v) } => write!(
                 f,
                 "the resource is at version {v} ({}); the request's precondition names another state",
-                ETag::from_version(*v)
+                VersionTag::from_version(*v)
             ),
             Error::PreconditionFailed { current: None } => {
                 f.write_str("the request's precondition requires a resource that does not exist")
             }
             Error::PreconditionRequired => f.write_str(
-                "this write must be conditional: send If-Match with the ETag you read, or the version you read in the body",
+                "this write must be conditional: send If-Match with the VersionTag you read, or the version you read in the body",
             ),
             Error::NotModified { etag, .. } => write!(f, "the client's copy {etag} is current"),
             Error::VersionAhead { yours, current } => write!(

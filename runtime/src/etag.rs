@@ -183,16 +183,17 @@ fn skip_ows_and_commas(mut s: &[u8]) -> &[u8] {
     s
 }
 
-/// The strong entity tag that optimist derives from a [`Version`].
+/// The strong entity tag that optimist derives from a [`Version`] and
+/// sends as `ETag`; [`EntityTag`] is any tag a client sends back.
 ///
 /// Its opaque value is `v` and the version (`"v7"`); clients must treat it
 /// as opaque. Because versions are never reused for an id, a
 /// tag never names two different states of one resource.
 ///
 /// ```
-/// use optimist::{ETag, EntityTag, Version};
+/// use optimist::{VersionTag, EntityTag, Version};
 ///
-/// let tag = ETag::from_version(Version::new(7).unwrap());
+/// let tag = VersionTag::from_version(Version::new(7).unwrap());
 /// assert_eq!(tag.to_string(), "\"v7\"");
 /// assert_eq!(tag.to_header_value(), "\"v7\"");
 /// let sent = EntityTag::parse(br#""v7""#)?;
@@ -200,25 +201,25 @@ fn skip_ows_and_commas(mut s: &[u8]) -> &[u8] {
 /// # Ok::<(), optimist::TagError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ETag {
+pub struct VersionTag {
     version: Version,
 }
 
 /// `"v` + up to 20 digits + `"`.
 const ETAG_CAPACITY: usize = 23;
 
-impl ETag {
+impl VersionTag {
     /// The tag of a resource at `version`.
     #[must_use]
-    pub const fn from_version(version: Version) -> ETag {
-        ETag { version }
+    pub const fn from_version(version: Version) -> VersionTag {
+        VersionTag { version }
     }
 
     /// The version this tag was derived from.
     ///
     /// ```
-    /// use optimist::{ETag, Version};
-    /// assert_eq!(ETag::from_version(Version::FIRST).version(), Version::FIRST);
+    /// use optimist::{VersionTag, Version};
+    /// assert_eq!(VersionTag::from_version(Version::FIRST).version(), Version::FIRST);
     /// ```
     #[must_use]
     pub const fn version(&self) -> Version {
@@ -249,11 +250,11 @@ impl ETag {
     /// `W/"v7"`); `None` for any other tag.
     ///
     /// ```
-    /// use optimist::{ETag, EntityTag};
+    /// use optimist::{VersionTag, EntityTag};
     /// let tag = EntityTag::parse(br#"W/"v7""#)?;
-    /// assert_eq!(ETag::version_named(&tag).map(|v| v.get()), Some(7));
-    /// assert_eq!(ETag::version_named(&EntityTag::parse(br#""v07""#)?), None);
-    /// assert_eq!(ETag::version_named(&EntityTag::parse(br#""abc""#)?), None);
+    /// assert_eq!(VersionTag::version_named(&tag).map(|v| v.get()), Some(7));
+    /// assert_eq!(VersionTag::version_named(&EntityTag::parse(br#""v07""#)?), None);
+    /// assert_eq!(VersionTag::version_named(&EntityTag::parse(br#""abc""#)?), None);
     /// # Ok::<(), optimist::TagError>(())
     /// ```
     #[must_use]
@@ -288,7 +289,7 @@ impl ETag {
     }
 }
 
-impl fmt::Display for ETag {
+impl fmt::Display for VersionTag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "\"v{}\"", self.version)
     }
@@ -362,7 +363,7 @@ mod tests {
 
     #[test]
     fn version_tags_compare() {
-        let tag = ETag::from_version(Version::new(u64::MAX).unwrap());
+        let tag = VersionTag::from_version(Version::new(u64::MAX).unwrap());
         let text = tag.to_string();
         assert_eq!(tag.to_header_value(), text.as_str());
         let parsed = EntityTag::parse(text.as_bytes()).unwrap();
@@ -371,6 +372,6 @@ mod tests {
         let weak = EntityTag::parse(weak.as_bytes()).unwrap();
         assert!(!tag.strong_matches(&weak));
         assert!(tag.weak_matches(&weak));
-        assert!(!ETag::from_version(Version::FIRST).weak_matches(&parsed));
+        assert!(!VersionTag::from_version(Version::FIRST).weak_matches(&parsed));
     }
 }

@@ -47,13 +47,15 @@
 //! `Location`, the `ETag` and `Cache-Control`), and every refusal is an
 //! [`Error`] that renders as an RFC 9457 problem.
 //!
-//! The pieces, bottom up: [`Version`] and [`ETag`]; [`Preconditions`]
+//! The pieces, bottom up: [`Version`] and [`VersionTag`]; [`Preconditions`]
 //! parsed from headers and evaluated per RFC 9110 §13.2.2; the
 //! [`Versioned`] trait and its derive; [`Stored`] resources with field
 //! [`Stamps`] in a [`Store`]; the rules of reads and writes in [`read`],
 //! [`create`], [`put`], [`patch`] and [`delete`], served to handlers by
 //! [`Collection`]; and one [`Error`] type that renders
-//! RFC 9457 problem responses. See [`problems`] for every problem type.
+//! RFC 9457 problem responses. See [`problem`] for every problem type.
+//!
+//! [`rules`] states every rule, with the RFC sections it comes from.
 //!
 //! New here? The guides (`guide::axum`, `guide::actix_web`, built with the
 //! `axum` and `actix-web` features as on docs.rs) walk a handler that loses
@@ -104,8 +106,9 @@ pub mod ops;
 mod patch;
 mod policy;
 mod precondition;
-mod problem;
-pub mod problems;
+pub mod problem;
+#[doc = include_str!("../guide/rules.md")]
+pub mod rules {}
 pub mod store;
 mod stored;
 mod tagged;
@@ -116,7 +119,7 @@ pub use caching::Caching;
 pub use collection::{BeforeSave, Collection, Replacement, View};
 pub use conflict::{Conflict, FieldConflict, redacted_representation};
 pub use error::{Error, StoreError};
-pub use etag::{ETag, EntityTag, MAX_HEADER_BYTES, MAX_TAGS, TagError};
+pub use etag::{EntityTag, MAX_HEADER_BYTES, MAX_TAGS, TagError, VersionTag};
 pub use fields::{Field, FieldSet, Stamps};
 pub use ops::{Outcome, Written, create, delete, patch, put, read};
 pub use patch::{MERGE_PATCH_JSON, ResourcePatch, apply_merge_patch, body_version};

@@ -2,13 +2,15 @@
 //! service documents its 304/409/412/428 answers and their headers without
 //! writing schemas by hand.
 //!
-//! The types here describe JSON; they are never built. List the responses
+//! The response types here describe JSON; they are never built. The
+//! schemas of the bodies are those of the types optimist renders:
+//! [`Problem`], [`Conflict`] and [`FieldConflict`]. List the responses
 //! in `#[utoipa::path(responses(..))]` and the schemas in
 //! `components(schemas(..))`:
 //!
 //! ```
-//! use optimist::openapi::{EditConflict, EditConflictProblem, FieldConflict, PreconditionFailed,
-//!     PreconditionRequired, Problem, WriteConditions};
+//! use optimist::openapi::{Conflict, EditConflict, EditConflictProblem, FieldConflict,
+//!     PreconditionFailed, PreconditionRequired, Problem, WriteConditions};
 //! use utoipa::OpenApi;
 //!
 //! /// Replace a note.
@@ -17,7 +19,7 @@
 //! async fn put_note() {}
 //!
 //! #[derive(OpenApi)]
-//! #[openapi(paths(put_note), components(schemas(Problem, EditConflictProblem, FieldConflict)))]
+//! #[openapi(paths(put_note), components(schemas(Problem, EditConflictProblem, Conflict, FieldConflict)))]
 //! struct Doc;
 //!
 //! let doc = serde_json::to_value(Doc::openapi())?;
@@ -25,7 +27,7 @@
 //! assert!(put["responses"]["409"]["headers"]["ETag"].is_object());
 //! assert!(put["responses"]["428"]["content"]["application/problem+json"].is_object());
 //! assert!(put["parameters"].as_array().unwrap().iter().any(|p| p["name"] == "If-Match"));
-//! assert!(doc["components"]["schemas"]["EditConflictProblem"]["properties"]["conflicts"].is_object());
+//! assert!(doc["components"]["schemas"]["Conflict"]["properties"]["conflicts"].is_object());
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
@@ -33,72 +35,22 @@
 
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 
-/// An RFC 9457 problem (`application/problem+json`).
-#[derive(ToSchema)]
-pub struct Problem {
-    /// The problem type's URI.
-    #[schema(rename = "type")]
-    kind: String,
-    /// A short summary of the problem type.
-    title: String,
-    /// The HTTP status.
-    status: u16,
-    /// What went wrong, for people.
-    detail: String,
-    /// The request's path, where known.
-    instance: Option<String>,
-}
+#[doc(no_inline)]
+pub use crate::problem::Problem;
+#[doc(no_inline)]
+pub use crate::{Conflict, FieldConflict};
 
-/// One field changed both by the request and since its version.
+/// The body of a 409 to a write: an edit conflict (`#edit-conflict`), with
+/// the [`Conflict`] members a client needs to merge and retry; or a body
+/// version ahead of the resource (`#version-ahead`) or a version that
+/// cannot grow (`#version-exhausted`), with the members of every problem
+/// only.
 #[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct FieldConflict {
-    /// The field's name on the wire.
-    field: String,
-    /// The request's value (absent for a sensitive field).
-    yours: Option<serde_json::Value>,
-    /// The current value (absent for a sensitive field).
-    current: Option<serde_json::Value>,
-    /// `true` for a sensitive field: no values are shown.
-    redacted: Option<bool>,
-    /// The version in which the field last changed.
-    changed_in: u64,
-}
-
-/// A 409 of a write: an edit conflict (`#edit-conflict`), with everything a
-/// client needs to merge and retry; or a body version ahead of the
-/// resource (`#version-ahead`) or a version that cannot grow
-/// (`#version-exhausted`), with the members of every problem only.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
 pub struct EditConflictProblem {
-    /// The problem type's URI.
-    #[schema(rename = "type")]
-    kind: String,
-    /// `Edit conflict`.
-    title: String,
-    /// 409.
-    status: u16,
-    /// `User 123 changed since version 4: email`.
-    detail: String,
-    /// The resource's name, such as `User` (edit conflicts).
-    #[schema(required = false)]
-    resource: String,
-    /// The resource's id (edit conflicts).
-    #[schema(required = false)]
-    id: serde_json::Value,
-    /// The version the request was based on (edit conflicts).
-    #[schema(required = false)]
-    your_version: u64,
-    /// The current version: retry with it (edit conflicts).
-    #[schema(required = false)]
-    current_version: u64,
-    /// The conflicting fields (edit conflicts).
-    #[schema(required = false)]
-    conflicts: Vec<FieldConflict>,
-    /// The current representation, without sensitive fields (edit conflicts).
-    #[schema(required = false)]
-    current: serde_json::Map<String, serde_json::Value>,
+    #[serde(flatten)]
+    problem: Problem,
+    #[serde(flatten)]
+    conflict: Conflict,
 }
 
 /// The client's copy (named in `If-None-Match`) is current; no body.

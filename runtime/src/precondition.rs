@@ -7,7 +7,7 @@ use http::header::{IF_MATCH, IF_NONE_MATCH};
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 
 use crate::etag::{MAX_HEADER_BYTES, for_each_tag, is_empty_list};
-use crate::{ETag, TagError, Version};
+use crate::{TagError, Version, VersionTag};
 
 /// The preconditions of one request, parsed and validated once.
 ///
@@ -46,7 +46,7 @@ impl Named {
     fn new(tag: &crate::EntityTag<'_>) -> Named {
         // A version past 2^63 - 1 (never reached by counting writes) is
         // treated as foreign: it then never matches, the safe side.
-        let version = ETag::version_named(tag).map_or(0, Version::get);
+        let version = VersionTag::version_named(tag).map_or(0, Version::get);
         let version = if version & WEAK == 0 { version } else { 0 };
         Named(version | if tag.is_weak() { WEAK } else { 0 })
     }

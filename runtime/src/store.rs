@@ -25,9 +25,11 @@ pub enum Slot<T> {
 
 /// A store of versioned resources.
 ///
-/// The methods are primitives, each one atomic step; the rules of conditional writes
-/// live in [`crate::ops`] and hold for every store. Every store must pass
-/// the contract in `optimist::store::contract` (see the tests).
+/// The methods are primitives, each one atomic step; the rules of
+/// conditional writes live in [`crate::ops`] and hold for every store
+/// whose methods keep what their docs promise: each write is one
+/// compare-and-swap that reports whether it took effect, and a deleted
+/// id keeps its last version.
 ///
 /// ```
 /// use optimist::{MemoryStore, Slot, Store, Stored, Version};

@@ -1,6 +1,6 @@
 //! A resource as a store holds it: the value with its field stamps.
 
-use crate::{ETag, Stamps, Version, Versioned};
+use crate::{Stamps, Version, VersionTag, Versioned};
 
 /// A resource as stored: its value, whose version is valid, and the stamps
 /// of its compared fields.
@@ -106,8 +106,8 @@ impl<T> Stored<T> {
         self.version
     }
 
-    /// The strong ETag of this state.
-    pub fn etag(&self) -> ETag {
-        ETag::from_version(self.version)
+    /// The strong entity tag of this state, for the `ETag` header.
+    pub fn etag(&self) -> VersionTag {
+        VersionTag::from_version(self.version)
     }
 }

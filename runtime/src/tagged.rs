@@ -6,7 +6,7 @@ use http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, LOCATION};
 use http::{HeaderValue, Response, StatusCode};
 use serde::Serialize;
 
-use crate::{Caching, ETag, Error, Stored, Version};
+use crate::{Caching, Error, Stored, Version, VersionTag};
 
 /// A JSON response with the resource's `ETag` (and `Location` for 201),
 /// and a `Cache-Control` that makes caches revalidate it ([`Caching`]).
@@ -32,7 +32,7 @@ use crate::{Caching, ETag, Error, Stored, Version};
 #[derive(Debug, Clone)]
 pub struct Tagged<T> {
     status: StatusCode,
-    etag: ETag,
+    etag: VersionTag,
     location: Option<HeaderValue>,
     caching: Caching,
     body: T,
@@ -62,7 +62,7 @@ impl<T: Serialize> Tagged<T> {
     pub fn at(version: Version, body: T) -> Self {
         Tagged {
             status: StatusCode::OK,
-            etag: ETag::from_version(version),
+            etag: VersionTag::from_version(version),
             location: None,
             caching: Caching::REVALIDATE,
             body,
@@ -81,7 +81,7 @@ impl<T: Serialize> Tagged<T> {
     }
 
     /// The `Cache-Control` to send instead of `no-cache`: the service's
-    /// [`Policy::cache`](crate::Policy::cache).
+    /// [`Policy::caching`](crate::Policy::caching).
     ///
     /// ```
     /// use optimist::{Caching, Tagged, Version};

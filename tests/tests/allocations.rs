@@ -8,7 +8,9 @@ use std::task::{Context, Poll, Waker};
 
 use http::header::{CACHE_CONTROL, ETAG, IF_MATCH, IF_NONE_MATCH};
 use http::{HeaderMap, HeaderValue, Method, Response, StatusCode};
-use optimist::{ETag, Error, Evaluation, MemoryStore, Preconditions, Stored, Version, Versioned};
+use optimist::{
+    Error, Evaluation, MemoryStore, Preconditions, Stored, Version, VersionTag, Versioned,
+};
 
 #[global_allocator]
 static ALLOC: dhat::Alloc = dhat::Alloc;
@@ -113,7 +115,10 @@ fn main() {
     let bare = blocks(|| {
         let response = Response::builder()
             .status(StatusCode::NOT_MODIFIED)
-            .header(ETAG, ETag::from_version(Version::FIRST).to_header_value())
+            .header(
+                ETAG,
+                VersionTag::from_version(Version::FIRST).to_header_value(),
+            )
             .header(CACHE_CONTROL, optimist::Caching::REVALIDATE.header_value())
             .body(Vec::<u8>::new())
             .unwrap();
@@ -125,7 +130,7 @@ fn main() {
         std::hint::black_box(err.to_response::<Vec<u8>>());
     });
     println!(
-        "conditional GET, 304 path: {not_modified} allocations; a bare 304 with the same ETag and Cache-Control: {bare}"
+        "conditional GET, 304 path: {not_modified} allocations; a bare 304 with the same VersionTag and Cache-Control: {bare}"
     );
     failures += usize::from(not_modified > bare);
     assert_eq!(

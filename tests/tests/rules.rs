@@ -1,4 +1,4 @@
-//! Property tests of SPEC §1 and §3 against a reference model: merge laws,
+//! Property tests of the stale-write rules against a reference model: merge laws,
 //! exact conflict sets, stamps, versions, and secrets kept out of errors.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! The storage contract of SPEC §6, run against every store: the memory
+//! The storage contract, run against every store: the memory
 //! reference, SQLite and PostgreSQL must behave identically.
 
 mod common;
@@ -89,7 +89,7 @@ async fn list_and_ids<S: Store<Note>>(store: &S) {
     assert!(b > a, "{b} > {a}");
 }
 
-/// SPEC §1: a deleted and re-created id never repeats a version or ETag.
+/// A deleted and re-created id never repeats a version or ETag.
 async fn no_aba<S: Store<Note>>(store: &S) {
     let first = optimist::create(store, note(5, "a")).await.unwrap();
     let mut pre_headers = http::HeaderMap::new();
@@ -107,7 +107,7 @@ async fn no_aba<S: Store<Note>>(store: &S) {
     assert_eq!(
         stale.status(),
         412,
-        "SPEC §2: the old ETag does not match the new resource"
+        "the old ETag does not match the new resource"
     );
     let policy = optimist::Policy::default();
     let err = optimist::put(store, &5, &pre, &policy, None, |_| Ok(note(5, "c")))

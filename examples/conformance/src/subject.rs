@@ -17,9 +17,9 @@ pub struct Subject {
     pub fields: [&'static str; 2],
     /// The sensitive, write-only field.
     pub sensitive: &'static str,
-    /// Whether the service turns on SPEC §3's "already applied" policy.
+    /// Whether the service turns on optimist's "already applied" policy.
     pub already_applied: bool,
-    /// The `Cache-Control` of its tagged responses (SPEC §2).
+    /// The `Cache-Control` of its tagged responses.
     pub caching: &'static str,
 }
 

@@ -1,4 +1,4 @@
-//! SPEC §2–§5, black-box: reads, conditional writes by `If-Match` and by
+//! The conditional-request rules, black-box: reads, conditional writes by `If-Match` and by
 //! body version, creates and deletes, and the OpenAPI document. Each step
 //! continues from the state the previous one left, as a client would.
 
@@ -162,7 +162,7 @@ async fn if_match_writes(s: &Subject, api: &Api) {
         "a false If-Match never writes"
     );
     // A retry of the write that made v2, whose response was lost: 2xx with
-    // no new version where "already applied" is on (SPEC §3), else 412.
+    // no new version where "already applied" is on, else 412.
     let retry = put("\"v1\"", "a@x.org").await;
     if s.already_applied {
         assert_eq!(

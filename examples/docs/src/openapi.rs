@@ -6,7 +6,7 @@
 use std::sync::LazyLock;
 
 use actix_web::HttpResponse;
-use optimist::openapi::{EditConflictProblem, FieldConflict, Problem};
+use optimist::openapi::{Conflict, EditConflictProblem, FieldConflict, Problem};
 use utoipa::{IntoParams, IntoResponses, OpenApi, ToSchema};
 
 use crate::model::{DocPatch, DocView, NewDoc, PutDoc, Revision};
@@ -53,7 +53,7 @@ pub struct IdParam {
     info(title = "optimist docs", description = "A conflict-aware wiki: optimistic concurrency with ETags, field-level conflicts and merges, a bounded revision history, RFC 9457 problems."),
     paths(crate::routes::list, crate::routes::create, crate::routes::get, crate::routes::put,
         crate::routes::patch, crate::routes::delete, crate::routes::revisions, crate::routes::revision),
-    components(schemas(DocView, NewDoc, PutDoc, DocPatch, Revision, Problem, EditConflictProblem, DocConflictProblem, FieldConflict)),
+    components(schemas(DocView, NewDoc, PutDoc, DocPatch, Revision, Problem, EditConflictProblem, DocConflictProblem, Conflict, FieldConflict)),
     tags((name = "docs", description = "Documents and their revisions"))
 )]
 struct ApiDoc;

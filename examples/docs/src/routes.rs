@@ -11,7 +11,7 @@ use crate::model::{Doc, DocView, NewDoc, PutDoc, Revision};
 /// What every handler shares: the documents, each with its history,
 /// served under `/api/docs`.
 pub struct App {
-    /// The documents, under SPEC §3's default policy: conditional writes
+    /// The documents, under optimist's default policy: conditional writes
     /// required, PATCH merged, every false `If-Match` refused; each save
     /// validated and the replaced text kept.
     pub docs: Collection<Doc, SqlStore<Doc>>,

@@ -1,4 +1,4 @@
-//! SPEC §5: the common table of malformed requests (none is a 5xx, each a
+//! The common table of malformed requests (none is a 5xx, each a
 //! problem+json, nothing written), and the docs service's own rules.
 
 mod support;

@@ -1,4 +1,4 @@
-//! The conditional suite every example service passes (SPEC §2–§5) and
+//! The conditional suite every example service passes (reads, conditional writes, merges) and
 //! the secrets check over every error path, black-box over HTTP, against
 //! SQLite and PostgreSQL.
 

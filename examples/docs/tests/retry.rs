@@ -1,6 +1,6 @@
 //! The client retry helper against the docs service: a contended counter
 //! of 8 clients × 50 increments ends at exactly 400, on SQLite and
-//! PostgreSQL. The docs service leaves "already applied" off (SPEC §3's
+//! PostgreSQL. The docs service leaves "already applied" off (optimist's
 //! default), so `If-Match` is safe for non-idempotent changes; the body
 //! version works too.
 

@@ -1,4 +1,4 @@
-//! The users service: SPEC §7 on optimist, axum and sqlx.
+//! The users service: a conflict-aware users API on optimist, axum and sqlx.
 //!
 //! Run it with `cargo run -p optimist-example-users --bin users`; see the
 //! README for curl lines to try.
@@ -49,7 +49,7 @@ impl App {
     }
 }
 
-/// The routes of SPEC §7, with problem+json for every refusal. Handlers
+/// The routes of the users API, with problem+json for every refusal. Handlers
 /// that read a body get `client_timeout` to read it in: only they, so
 /// that reads pay nothing for it (an extension costs two allocations).
 pub fn router(app: App, client_timeout: Duration) -> Router {

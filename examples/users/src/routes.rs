@@ -1,4 +1,4 @@
-//! The handlers of SPEC §7. Each is a few lines: optimist decides.
+//! The handlers of the users API. Each is one call: optimist decides.
 
 use axum::extract::State;
 use optimist::axum::{Json, MergePatch, Path};
@@ -12,7 +12,7 @@ use crate::model::{NewUser, PutUser, User, UserView};
 pub struct App {
     /// The users, with the service's policy: conditional writes
     /// required, PATCH merged, lost-response retries answered 2xx, and
-    /// private caching (SPEC §3), each write validated first.
+    /// private caching, each write validated first.
     pub users: Collection<User, SqlStore<User>>,
 }
 

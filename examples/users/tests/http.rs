@@ -1,4 +1,4 @@
-//! Every row of SPEC §7 and the conditional matrix of §2–§5, black-box
+//! Every route of the users API and the whole conditional matrix, black-box
 //! over HTTP (the suite every example service passes), and the secrets
 //! check over every error path, against SQLite and PostgreSQL.
 

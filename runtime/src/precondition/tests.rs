@@ -254,7 +254,7 @@ proptest! {
 
     #[test]
     fn version_tags_match_only_their_version(a in 1u64.., b in 1u64..) {
-        let header = ETag::from_version(Version::new(a).unwrap()).to_string();
+        let header = VersionTag::from_version(Version::new(a).unwrap()).to_string();
         let p = pre(Some(&header), None);
         let outcome = p.evaluate(&Method::PUT, Version::new(b));
         prop_assert_eq!(outcome == Evaluation::Proceed, a == b);

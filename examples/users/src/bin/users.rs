@@ -6,7 +6,7 @@ use std::time::Duration;
 use optimist_example_users::{App, CLIENT_TIMEOUT, DEFAULT_DB, serve, serve_router};
 use tokio::net::TcpListener;
 
-/// A conflict-aware users service (SPEC §7).
+/// A conflict-aware users service.
 #[derive(Parser)]
 #[command(version, about)]
 struct Args {

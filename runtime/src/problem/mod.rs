@@ -1,9 +1,18 @@
-//! The problem types optimist answers with (RFC 9457). Each `type` URI
-//! points at its heading here.
+//! Problem details (RFC 9457): the problem types optimist answers with,
+//! the [`Problem`] body they share on the wire (rendered by the server,
+//! described by the OpenAPI schemas, parsed by the client), and the
+//! rendering of an [`Error`](crate::Error) as a response.
+//!
+//! Each problem's `type` URI points at its heading below.
 //!
 //! Every problem body has `type`, `title`, `status` and `detail`, and
 //! `instance` where the service knows the request's path. 409 and 412
 //! responses carry the current `ETag` header.
+//!
+//! # Concurrency answers
+//!
+//! What the rules of conditional requests decide (RFC 9110 §13): the
+//! answers a conflict-aware client acts on.
 //!
 //! ## edit-conflict
 //! Status 409. A write based on an old version changes fields that were changed
@@ -17,7 +26,7 @@
 //! ## already-exists
 //! Status 409. A create for an id that exists. Members `resource` and `id`.
 //!
-//! //! ## version-ahead
+//! ## version-ahead
 //! Status 409, with the current `ETag`. The body names a version the
 //! resource has not reached: the client holds a representation this
 //! service never issued for it (from another resource, or from before a
@@ -45,6 +54,10 @@
 //!
 //! ## not-found
 //! Status 404. No resource with that id.
+//!
+//! # Request problems
+//!
+//! Requests that cannot be read or served, whatever the resource's state.
 //!
 //! ## bad-precondition-header
 //! Status 400 (malformed) or 431 (too many tags or bytes) for `If-Match` or
@@ -75,3 +88,11 @@
 //!
 //! ## unavailable
 //! Status 503 with `Retry-After`. The store did not answer; nothing was written.
+
+mod render;
+mod types;
+mod wire;
+
+pub use render::PROBLEM_JSON;
+pub use types::ProblemType;
+pub use wire::Problem;

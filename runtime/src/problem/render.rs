@@ -2,34 +2,49 @@
 
 use http::header::{CACHE_CONTROL, CONNECTION, CONTENT_TYPE, ETAG, RETRY_AFTER};
 use http::{HeaderValue, Response, StatusCode};
-use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use super::{Problem, ProblemType};
 use crate::Error;
 
 /// The media type of problem details (RFC 9457 §3).
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-#[derive(Serialize)]
-struct Body<'a, X: Serialize> {
-    #[serde(rename = "type")]
-    kind: &'a str,
-    title: &'a str,
-    status: u16,
-    detail: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    instance: Option<&'a str>,
-    #[serde(flatten)]
-    extensions: X,
-}
-
-#[derive(Serialize)]
-struct Named<'a> {
-    resource: &'a str,
-    id: &'a Value,
-}
-
 impl Error {
+    /// The problem body of this error; `instance` is the request's path
+    /// where the caller knows it.
+    ///
+    /// ```
+    /// use optimist::{Error, problem::ProblemType};
+    /// let problem = Error::not_found("User", &1).to_problem(Some("/api/users/1"));
+    /// assert_eq!((problem.status, problem.kind), (404, ProblemType::NOT_FOUND.uri().into()));
+    /// assert_eq!(problem.detail, "User 1 does not exist");
+    /// ```
+    #[must_use]
+    pub fn to_problem(&self, instance: Option<&str>) -> Problem {
+        let kind = ProblemType::of(self);
+        let extensions = match self {
+            Error::Conflict(conflict) => match serde_json::to_value(&**conflict) {
+                Ok(Value::Object(members)) => members,
+                // Every member is a string, a number or already-built JSON.
+                _ => unreachable!("a conflict serialises as an object"),
+            },
+            Error::AlreadyExists { resource, id, .. } => Map::from_iter([
+                ("resource".to_owned(), Value::from(*resource)),
+                ("id".to_owned(), id.clone()),
+            ]),
+            _ => Map::new(),
+        };
+        Problem {
+            kind: kind.uri().into(),
+            title: kind.title().into(),
+            status: self.status().as_u16(),
+            detail: self.to_string(),
+            instance: instance.map(str::to_owned),
+            extensions,
+        }
+    }
+
     /// The problem body as JSON bytes; `instance` is the request's path
     /// where the caller knows it.
     ///
@@ -43,40 +58,8 @@ impl Error {
     /// ```
     #[must_use]
     pub fn problem_json(&self, instance: Option<&str>) -> Vec<u8> {
-        let (kind, title) = self.problem_type();
-        let status = self.status().as_u16();
-        let detail = self.to_string();
-        let rendered = match self {
-            Error::Conflict(conflict) => serde_json::to_vec(&Body {
-                kind,
-                title,
-                status,
-                detail,
-                instance,
-                extensions: &**conflict,
-            }),
-            Error::AlreadyExists { resource, id, .. } => {
-                let extensions = Named { resource, id };
-                serde_json::to_vec(&Body {
-                    kind,
-                    title,
-                    status,
-                    detail,
-                    instance,
-                    extensions,
-                })
-            }
-            _ => serde_json::to_vec(&Body {
-                kind,
-                title,
-                status,
-                detail,
-                instance,
-                extensions: Value::Object(serde_json::Map::new()),
-            }),
-        };
-        // Every member is a string, a number or already-built JSON.
-        rendered.unwrap_or_else(|_| unreachable!("problem bodies always serialise"))
+        serde_json::to_vec(&self.to_problem(instance))
+            .unwrap_or_else(|_| unreachable!("problem bodies always serialise"))
     }
 
     /// The whole response: status, `Content-Type`, `ETag` (409/412),
@@ -84,8 +67,8 @@ impl Error {
     /// `Cache-Control` the 200 would have had.
     ///
     /// ```
-    /// use optimist::{Caching, ETag, Error, Version};
-    /// let etag = ETag::from_version(Version::FIRST);
+    /// use optimist::{Caching, VersionTag, Error, Version};
+    /// let etag = VersionTag::from_version(Version::FIRST);
     /// let response: http::Response<Vec<u8>> =
     ///     Error::NotModified { etag, caching: Caching::REVALIDATE }.to_response();
     /// assert_eq!(response.status(), 304);
