@@ -1,27 +1,11 @@
 //! Reading `#[versioned(..)]` and the parts of `#[serde(..)]` that decide
-//! wire names. Mistakes are pushed to an error list, never returned early,
-//! so one compile shows them all.
+//! wire names. Mistakes go to the [`Ctxt`], so one compile shows them all.
 
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::{Attribute, LitStr, Token};
 
-/// Collected errors.
-#[derive(Default)]
-pub struct Errors(Option<syn::Error>);
-
-impl Errors {
-    pub fn push(&mut self, error: syn::Error) {
-        match &mut self.0 {
-            Some(all) => all.combine(error),
-            None => self.0 = Some(error),
-        }
-    }
-
-    pub fn finish(self) -> Result<(), syn::Error> {
-        self.0.map_or(Ok(()), Err)
-    }
-}
+use crate::ctxt::Ctxt;
 
 /// A flag or value set at most once, remembering where.
 pub struct Once<T> {
@@ -34,9 +18,9 @@ impl<T> Once<T> {
         Once { value: None, name }
     }
 
-    pub fn set(&mut self, span: Span, value: T, errors: &mut Errors) {
+    pub fn set(&mut self, span: Span, value: T, cx: &Ctxt) {
         if self.value.is_some() {
-            errors.push(syn::Error::new(
+            cx.push(syn::Error::new(
                 span,
                 format!("duplicate `{}`: write it once", self.name),
             ));
@@ -71,34 +55,34 @@ pub struct FieldAttrs {
 /// Calls `each` for every item of every `#[versioned(..)]`.
 fn versioned_items(
     attrs: &[Attribute],
-    errors: &mut Errors,
-    mut each: impl FnMut(&ParseNestedMeta<'_>, &mut Errors) -> syn::Result<()>,
+    cx: &Ctxt,
+    mut each: impl FnMut(&ParseNestedMeta<'_>, &Ctxt) -> syn::Result<()>,
 ) {
     for attr in attrs.iter().filter(|a| a.path().is_ident("versioned")) {
         if let syn::Meta::Path(path) = &attr.meta {
-            errors.push(syn::Error::new_spanned(
+            cx.push(syn::Error::new_spanned(
                 path,
                 "expected a list: `#[versioned(...)]`",
             ));
             continue;
         }
-        let mut local = Errors::default();
-        if let Err(e) = attr.parse_nested_meta(|meta| each(&meta, &mut local)) {
+        let local = Ctxt::default();
+        if let Err(e) = attr.parse_nested_meta(|meta| each(&meta, &local)) {
             local.push(e);
         }
         if let Err(e) = local.finish() {
-            errors.push(e);
+            cx.push(e);
         }
     }
 }
 
 impl ContainerAttrs {
-    pub fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
+    pub fn parse(attrs: &[Attribute], cx: &Ctxt) -> Self {
         let mut out = ContainerAttrs {
             resource: Once::new("resource"),
             krate: Once::new("crate"),
         };
-        versioned_items(attrs, errors, |meta, errors| {
+        versioned_items(attrs, cx, |meta, cx| {
             let span = meta.path.segments[0].ident.span();
             if meta.path.is_ident("resource") {
                 let lit: LitStr = meta
@@ -111,7 +95,7 @@ impl ContainerAttrs {
                         "the resource name cannot be empty: write `resource = \"User\"`",
                     ));
                 }
-                out.resource.set(span, lit.value(), errors);
+                out.resource.set(span, lit.value(), cx);
             } else if meta.path.is_ident("crate") {
                 let lit: LitStr = meta
                     .value()
@@ -123,7 +107,7 @@ impl ContainerAttrs {
                         "expected a path such as `crate = \"my_optimist\"`",
                     )
                 })?;
-                out.krate.set(span, path, errors);
+                out.krate.set(span, path, cx);
             } else if ["id", "version", "sensitive", "skip"]
                 .iter()
                 .any(|f| meta.path.is_ident(f))
@@ -141,14 +125,14 @@ impl ContainerAttrs {
 }
 
 impl FieldAttrs {
-    pub fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
+    pub fn parse(attrs: &[Attribute], cx: &Ctxt) -> Self {
         let mut out = FieldAttrs {
             id: Once::new("id"),
             version: Once::new("version"),
             sensitive: Once::new("sensitive"),
             skip: Once::new("skip"),
         };
-        versioned_items(attrs, errors, |meta, errors| {
+        versioned_items(attrs, cx, |meta, cx| {
             let span = meta.path.segments[0].ident.span();
             let flag = if meta.path.is_ident("id") {
                 &mut out.id
@@ -170,7 +154,7 @@ impl FieldAttrs {
                     "this attribute takes no value: write it bare, as in `#[versioned(sensitive)]`",
                 ));
             }
-            flag.set(span, (), errors);
+            flag.set(span, (), cx);
             Ok(())
         });
         out

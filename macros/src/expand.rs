@@ -33,12 +33,18 @@ pub fn derive(resource: &Resource<'_>) -> TokenStream {
         let names = &resource.skipped;
         quote!(const SKIPPED: &'static [&'static str] = &[#(#names),*];)
     });
+    // The version field's type must be one optimist counts with: the
+    // trait's bound on `VersionField`, spanned at the field's type, puts a
+    // wrong one's error there, once (with the `on_unimplemented` message),
+    // and accepts any alias.
+    let version_field = quote_spanned!(version_ty.span()=> type VersionField = #version_ty;);
     let diff = diff(resource, &p);
     let field_json = field_json(resource, &p);
     quote! {
         #[automatically_derived]
         impl #impl_generics #p::Versioned for #ident #ty_generics #where_clause {
             type Id = #id_ty;
+            #version_field
             const RESOURCE: &'static str = #name;
             const ID_FIELD: &'static str = #id_wire;
             const VERSION_FIELD: &'static str = #version_wire;
@@ -52,12 +58,12 @@ pub fn derive(resource: &Resource<'_>) -> TokenStream {
 
             #[inline]
             fn version(&self) -> #p::Option<#p::Version> {
-                <#version_ty as #p::VersionRepr>::to_version(self.#version)
+                #p::version_of::<Self>(&self.#version)
             }
 
             #[inline]
             fn set_version(&mut self, version: #p::Version) -> #p::Result<(), #p::VersionOverflow> {
-                self.#version = <#version_ty as #p::VersionRepr>::from_version(version)?;
+                self.#version = #p::version_field::<Self>(version)?;
                 #p::Result::Ok(())
             }
 
@@ -67,9 +73,9 @@ pub fn derive(resource: &Resource<'_>) -> TokenStream {
     }
 }
 
-/// Compared fields whose type names a type parameter need `PartialEq` and
-/// `Serialize` for that parameter: say so in the where clause, as serde
-/// does for `Serialize`.
+/// Compared fields whose type names a type parameter need
+/// `PartialEq` and `Serialize` for that parameter: say so in the where
+/// clause, as serde does for `Serialize`.
 fn with_field_bounds(resource: &Resource<'_>, p: &TokenStream) -> syn::Generics {
     let mut generics = resource.generics.clone();
     let params: Vec<_> = generics
@@ -86,13 +92,11 @@ fn with_field_bounds(resource: &Resource<'_>, p: &TokenStream) -> syn::Generics 
         .map(|f| f.ty)
         .filter(|ty| mentions(ty.to_token_stream(), &params))
         .collect();
-    if !bounded.is_empty() {
-        let clause = generics.make_where_clause();
-        for ty in bounded {
-            clause
-                .predicates
-                .push(syn::parse_quote!(#ty: ::core::cmp::PartialEq + #p::Serialize));
-        }
+    let clause = generics.make_where_clause();
+    for ty in bounded {
+        clause
+            .predicates
+            .push(syn::parse_quote!(#ty: ::core::cmp::PartialEq + #p::Serialize));
     }
     generics
 }

@@ -1,14 +1,18 @@
 //! `#[derive(Versioned)]` for [optimist](https://docs.rs/optimist).
 //!
 //! Use it through the `optimist` crate (`use optimist::Versioned;`), which
-//! re-exports it next to the trait it implements. The macro is a pipeline:
-//! `ast` reads the struct and its attributes and checks them, collecting
-//! every mistake; `expand` writes the `impl`.
+//! re-exports it next to the trait it implements. The macro is a pipeline,
+//! one module a stage, as `serde_derive`'s is: `ast` parses the struct and
+//! its attributes (`attr`), `validate` decides each field's role and
+//! checks what cannot work, `expand` writes the `impl`. Every stage
+//! reports to one `ctxt::Ctxt`, so one compile shows every mistake.
 
 mod ast;
 mod attr;
 mod case;
+mod ctxt;
 mod expand;
+mod validate;
 
 use proc_macro::TokenStream;
 
@@ -22,8 +26,11 @@ use proc_macro::TokenStream;
 #[proc_macro_derive(Versioned, attributes(versioned))]
 pub fn derive_versioned(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    match ast::Resource::from_input(&input) {
-        Ok(resource) => expand::derive(&resource).into(),
-        Err(errors) => errors.into_compile_error().into(),
+    let cx = ctxt::Ctxt::default();
+    let resource = validate::check(ast::Input::from_syn(&input, &cx), &cx);
+    match (cx.finish(), resource) {
+        (Ok(()), Some(resource)) => expand::derive(&resource).into(),
+        (Err(errors), _) => errors.into_compile_error().into(),
+        (Ok(()), None) => unreachable!("a resource that could not be built was reported"),
     }
 }

@@ -129,7 +129,7 @@ pub use problem::PROBLEM_JSON;
 pub use store::{MemoryStore, Slot, Store};
 pub use stored::Stored;
 pub use tagged::{NoContent, Tagged};
-pub use version::{Version, VersionOverflow};
+pub use version::{Version, VersionOverflow, VersionRepr};
 pub use versioned::Versioned;
 
 /// `#[derive(Versioned)]`: see the [`Versioned`] trait.
@@ -145,6 +145,24 @@ pub mod __private {
     pub use core::result::Result;
     pub use serde::Serialize;
     pub use serde_json::{Error as JsonError, Value};
+
+    /// The version in a version field. Through `T`'s `VersionField`, so
+    /// that a wrong field type is reported once, at the field.
+    #[inline]
+    pub fn version_of<T: Versioned>(field: &T::VersionField) -> Option<Version> {
+        VersionRepr::to_version(*field)
+    }
+
+    /// `version` as the value of `T`'s version field.
+    ///
+    /// # Errors
+    /// Where the field's type cannot hold it.
+    #[inline]
+    pub fn version_field<T: Versioned>(
+        version: Version,
+    ) -> Result<T::VersionField, VersionOverflow> {
+        VersionRepr::from_version(version)
+    }
 
     /// `a != b`, called at the field's type so a missing `PartialEq` is
     /// reported there.

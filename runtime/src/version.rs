@@ -100,7 +100,7 @@ impl<'de> Deserialize<'de> for Version {
 /// refused rather than wrapped (a wrapped version would repeat an old ETag).
 ///
 /// ```
-/// use optimist::{Version, VersionOverflow, __private::VersionRepr};
+/// use optimist::{Version, VersionOverflow, VersionRepr};
 /// let at_limit = Version::new(u64::from(u32::MAX) + 1).unwrap();
 /// assert_eq!(<u32 as VersionRepr>::from_version(at_limit), Err(VersionOverflow));
 /// ```
@@ -116,7 +116,19 @@ impl fmt::Display for VersionOverflow {
 impl std::error::Error for VersionOverflow {}
 
 /// The integer types a version field may have: `u32`, `u64`, `i32`, `i64`
-/// and [`Version`]. Used by generated code.
+/// and [`Version`], or an alias of one.
+///
+/// ```
+/// use optimist::{Version, VersionRepr};
+/// assert_eq!(7u32.to_version(), Version::new(7));
+/// assert_eq!(0u64.to_version(), None); // 0: not yet stored
+/// assert_eq!(i32::from_version(Version::FIRST), Ok(1));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "the version field must be `u32`, `u64`, `i32`, `i64` or `optimist::Version`, not `{Self}`",
+    label = "a version field counts writes: an integer that grows by one per write",
+    note = "aliases work too: `type Rev = u64;` then `version: Rev`"
+)]
 pub trait VersionRepr: Copy {
     /// The field's value as a version; `None` for zero or negative values.
     fn to_version(self) -> Option<Version>;

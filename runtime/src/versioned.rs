@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::{Field, FieldSet, Version, VersionOverflow};
+use crate::{Field, FieldSet, Version, VersionOverflow, VersionRepr};
 
 /// A resource under optimistic concurrency control.
 ///
@@ -32,6 +32,10 @@ use crate::{Field, FieldSet, Version, VersionOverflow};
 pub trait Versioned: Sized {
     /// The type of the id field.
     type Id;
+
+    /// The type of the version field: `u32`, `u64`, `i32`, `i64` or
+    /// [`Version`], or an alias of one.
+    type VersionField: VersionRepr;
 
     /// The resource's name in messages (`#[versioned(resource = "..")]`,
     /// default: the struct's name).

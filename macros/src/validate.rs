@@ -1,0 +1,149 @@
+//! The validate stage: which field is the id, which the version, which
+//! are compared, and every combination of attributes that cannot work,
+//! each reported at its span with what to write instead.
+
+use proc_macro2::Span;
+use syn::ext::IdentExt;
+
+use crate::ast::{Field, Input, Resource};
+use crate::attr::FieldAttrs;
+use crate::ctxt::Ctxt;
+
+/// The resource, where `input` describes one; every mistake is reported.
+///
+/// The version field's type is not checked here: a trait bound at the
+/// field does it, so that aliases of integer types are accepted.
+pub fn check<'a>(input: Input<'a>, cx: &Ctxt) -> Option<Resource<'a>> {
+    let fields = input.fields?;
+    // A field merely named `id`/`version` is the id/version only where no
+    // field is marked as such.
+    let explicit_id = fields.iter().any(|f| f.attrs.id.is_set());
+    let explicit_version = fields.iter().any(|f| f.attrs.version.is_set());
+    let (mut id, mut version) = (None, None);
+    // A field already reported (clashing roles) makes "no such field"
+    // noise, not news.
+    let mut role_reported = false;
+    let mut compared = Vec::new();
+    let mut skipped = Vec::new();
+    for parsed in fields {
+        let (field, attrs) = (parsed.field, &parsed.attrs);
+        role_reported |= check_combinations(attrs, cx);
+        let span = |flag: &crate::attr::Once<()>| flag.span().unwrap_or_else(|| field.span());
+        if attrs.skip.is_set() {
+            skipped.push(field.wire);
+        } else if attrs.id.is_set() || (!explicit_id && parsed.name == "id") {
+            // Flags on a field that is the id by its name alone.
+            role_reported |= sensitive_role(attrs, &attrs.id, "id", cx);
+            let at = span(&attrs.id);
+            claim(&mut id, field, at, "id", cx);
+        } else if attrs.version.is_set() || (!explicit_version && parsed.name == "version") {
+            role_reported |= sensitive_role(attrs, &attrs.version, "version", cx);
+            let at = span(&attrs.version);
+            claim(&mut version, field, at, "version", cx);
+        } else {
+            compared.push(field);
+        }
+    }
+    if id.is_none() && !role_reported {
+        cx.push(missing(input.ident.span(), "id", "u64"));
+    }
+    if version.is_none() && !role_reported {
+        cx.push(missing(input.ident.span(), "version", "u32"));
+    }
+    let attrs = input.attrs;
+    Some(Resource {
+        ident: input.ident,
+        generics: input.generics,
+        name: attrs
+            .resource
+            .value
+            .map_or_else(|| input.ident.unraw().to_string(), |(name, _)| name),
+        krate: attrs
+            .krate
+            .value
+            .map_or_else(|| syn::parse_quote!(::optimist), |(path, _)| path),
+        id: id?,
+        version: version?,
+        compared,
+        skipped,
+    })
+}
+
+fn claim<'a>(slot: &mut Option<Field<'a>>, field: Field<'a>, span: Span, role: &str, cx: &Ctxt) {
+    if slot.is_some() {
+        cx.push(syn::Error::new(
+            span,
+            format!("a second `#[versioned({role})]` field: a resource has exactly one {role} field; remove one of them"),
+        ));
+    } else {
+        *slot = Some(field);
+    }
+}
+
+/// Reports clashing flags on one field; `true` where there were any.
+fn check_combinations(attrs: &FieldAttrs, cx: &Ctxt) -> bool {
+    let mut clashed = false;
+    let pairs = [
+        (
+            &attrs.id,
+            &attrs.version,
+            "`id` and `version` on one field: a resource needs two distinct fields",
+        ),
+        (
+            &attrs.id,
+            &attrs.skip,
+            "`skip` on the id field: the id is always used; remove `skip`",
+        ),
+        (
+            &attrs.version,
+            &attrs.skip,
+            "`skip` on the version field: the version is always used; remove `skip`",
+        ),
+        (
+            &attrs.id,
+            &attrs.sensitive,
+            "`sensitive` on the id field: the id is part of every response; remove `sensitive`",
+        ),
+        (
+            &attrs.version,
+            &attrs.sensitive,
+            "`sensitive` on the version field: the version is part of every response; remove `sensitive`",
+        ),
+        (
+            &attrs.skip,
+            &attrs.sensitive,
+            "`sensitive` and `skip` together: a skipped field is never compared, so its value is never shown; keep one",
+        ),
+    ];
+    for (first, second, message) in pairs {
+        if let (Some(_), Some(span)) = (first.span(), second.span()) {
+            cx.push(syn::Error::new(span, message));
+            clashed = true;
+        }
+    }
+    clashed
+}
+
+fn missing(span: Span, role: &str, example: &str) -> syn::Error {
+    syn::Error::new(
+        span,
+        format!(
+            "no {role} field: add a field `{role}: {example}` or mark one with `#[versioned({role})]`"
+        ),
+    )
+}
+
+/// `sensitive` on the id or version field, where that field has its role
+/// by its name (a marked one is caught by [`check_combinations`]).
+fn sensitive_role(attrs: &FieldAttrs, role: &crate::attr::Once<()>, name: &str, cx: &Ctxt) -> bool {
+    match (role.is_set(), attrs.sensitive.span()) {
+        (false, Some(span)) => {
+            cx.push(syn::Error::new(
+                span,
+                format!("`sensitive` on the {name} field: the {name} is part of every response; remove `sensitive`"),
+            ));
+            true
+        }
+        _ => false,
+    }
+}
