@@ -55,7 +55,7 @@
 //! [`Collection`]; and one [`Error`] type that renders
 //! RFC 9457 problem responses. See [`problem`] for every problem type.
 //!
-//! [`rules`] states every rule, with the RFC sections it comes from.
+//! [`semantics`] states every rule, with the RFC sections it comes from.
 //!
 //! New here? The guides (`guide::axum`, `guide::actix_web`, built with the
 //! `axum` and `actix-web` features as on docs.rs) walk a handler that loses
@@ -79,19 +79,14 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-#[cfg(feature = "actix-web")]
-pub mod actix_web;
-#[cfg(feature = "axum")]
-pub mod axum;
-mod caching;
-#[cfg(feature = "reqwest")]
-pub mod client;
-mod collection;
-mod conflict;
-pub mod content;
-mod error;
-mod etag;
-mod fields;
+// The layers, bottom up; every public item is re-exported here.
+mod http;
+mod integrations;
+pub mod problem;
+mod resource;
+mod rules;
+pub mod store;
+
 /// Guides: from a handler that loses updates to a conflict-aware one.
 #[cfg(all(feature = "axum", feature = "actix-web"))]
 pub mod guide {
@@ -100,37 +95,31 @@ pub mod guide {
     #[doc = include_str!("../guide/actix_web.md")]
     pub mod actix_web {}
 }
-#[cfg(feature = "utoipa")]
-pub mod openapi;
-pub mod ops;
-mod patch;
-mod policy;
-mod precondition;
-pub mod problem;
-#[doc = include_str!("../guide/rules.md")]
-pub mod rules {}
-pub mod store;
-mod stored;
-mod tagged;
-mod version;
-mod versioned;
+#[doc = include_str!("../guide/semantics.md")]
+pub mod semantics {}
 
-pub use caching::Caching;
-pub use collection::{BeforeSave, Collection, Replacement, View};
-pub use conflict::{Conflict, FieldConflict, redacted_representation};
-pub use error::{Error, StoreError};
-pub use etag::{EntityTag, MAX_HEADER_BYTES, MAX_TAGS, TagError, VersionTag};
-pub use fields::{Field, FieldSet, Stamps};
-pub use ops::{Outcome, Written, create, delete, patch, put, read};
-pub use patch::{MERGE_PATCH_JSON, ResourcePatch, apply_merge_patch, body_version};
-pub use policy::Policy;
-pub use precondition::{Evaluation, HeaderError, Preconditions};
-pub use problem::PROBLEM_JSON;
+pub use http::{
+    Caching, EntityTag, Evaluation, HeaderError, MAX_HEADER_BYTES, MAX_TAGS, Preconditions,
+    TagError, Version, VersionOverflow, VersionRepr, VersionTag,
+};
+#[cfg(feature = "actix-web")]
+pub use integrations::actix_web;
+#[cfg(feature = "axum")]
+pub use integrations::axum;
+#[cfg(feature = "reqwest")]
+pub use integrations::client;
+#[cfg(feature = "utoipa")]
+pub use integrations::openapi;
+pub use problem::{Error, PROBLEM_JSON, StoreError};
+pub use resource::{
+    Conflict, Field, FieldConflict, FieldSet, MERGE_PATCH_JSON, ResourcePatch, Stamps, Stored,
+    Versioned, apply_merge_patch, body_version, redacted_representation,
+};
+pub use rules::ops::{Outcome, Written, create, delete, patch, put, read};
+pub use rules::{
+    BeforeSave, Collection, NoContent, Policy, Replacement, Tagged, View, content, ops,
+};
 pub use store::{MemoryStore, Slot, Store};
-pub use stored::Stored;
-pub use tagged::{NoContent, Tagged};
-pub use version::{Version, VersionOverflow, VersionRepr};
-pub use versioned::Versioned;
 
 /// `#[derive(Versioned)]`: see the [`Versioned`] trait.
 #[cfg(feature = "derive")]
@@ -139,8 +128,8 @@ pub use optimist_macros::Versioned;
 /// What generated code uses. Not public API: no stability promise.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::version::VersionRepr;
-    pub use crate::{Field, FieldSet, Version, VersionOverflow, Versioned};
+    pub use crate::http::{Version, VersionOverflow, VersionRepr};
+    pub use crate::resource::{Field, FieldSet, Versioned};
     pub use core::option::Option;
     pub use core::result::Result;
     pub use serde::Serialize;

@@ -1,7 +1,7 @@
 //! Problem details (RFC 9457): the problem types optimist answers with,
 //! the [`Problem`] body they share on the wire (rendered by the server,
 //! described by the OpenAPI schemas, parsed by the client), and the
-//! rendering of an [`Error`](crate::Error) as a response.
+//! rendering of an [`Error`] as a response.
 //!
 //! Each problem's `type` URI points at its heading below.
 //!
@@ -89,10 +89,12 @@
 //! ## unavailable
 //! Status 503 with `Retry-After`. The store did not answer; nothing was written.
 
+mod error;
 mod render;
 mod types;
 mod wire;
 
+pub use error::{Error, StoreError};
 pub use render::PROBLEM_JSON;
 pub use types::ProblemType;
 pub use wire::Problem;

@@ -5,7 +5,7 @@ use http::{HeaderValue, Response, StatusCode};
 use serde_json::{Map, Value};
 
 use super::{Problem, ProblemType};
-use crate::Error;
+use crate::problem::Error;
 
 /// The media type of problem details (RFC 9457 §3).
 pub const PROBLEM_JSON: &str = "application/problem+json";

@@ -1,7 +1,7 @@
 //! The problem type table: each problem's `type` URI and `title`
 //! (RFC 9457 §3.1), in one place.
 
-use crate::Error;
+use crate::problem::Error;
 
 /// A problem type: the `type` URI (a heading of this module's docs) and
 /// its `title`.

@@ -5,7 +5,10 @@ use std::hash::Hash;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::{Slot, Store, StoreError, Stored, Version, Versioned};
+use crate::http::Version;
+use crate::problem::StoreError;
+use crate::resource::{Stored, Versioned};
+use crate::store::{Slot, Store};
 
 /// A store in process memory: the reference implementation of [`Store`],
 /// for tests and for services that keep nothing across restarts.

@@ -8,7 +8,10 @@ use serde::de::DeserializeOwned;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, AssertSqlSafe, Row, SqlSafeStr, SqlStr};
 
-use crate::{Slot, Stamps, Store, StoreError, Stored, Version, Versioned};
+use crate::http::Version;
+use crate::problem::StoreError;
+use crate::resource::{Stamps, Stored, Versioned};
+use crate::store::{Slot, Store};
 
 /// A [`Store`] in a SQL database: SQLite (feature `sqlite`) or PostgreSQL
 /// (feature `postgres`), chosen by the URL.

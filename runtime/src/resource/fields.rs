@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::{Version, Versioned};
+use crate::http::Version;
+use crate::resource::Versioned;
 
 /// One compared field of a [`Versioned`] type, as the derive describes it.
 ///

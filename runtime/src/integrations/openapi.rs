@@ -38,7 +38,7 @@ use utoipa::{IntoParams, IntoResponses, ToSchema};
 #[doc(no_inline)]
 pub use crate::problem::Problem;
 #[doc(no_inline)]
-pub use crate::{Conflict, FieldConflict};
+pub use crate::resource::{Conflict, FieldConflict};
 
 /// The body of a 409 to a write: an edit conflict (`#edit-conflict`), with
 /// the [`Conflict`] members a client needs to merge and retry; or a body
@@ -171,7 +171,7 @@ mod tests {
     use utoipa::IntoParams;
 
     use super::*;
-    use crate::{Preconditions, TagError};
+    use crate::http::{Preconditions, TagError};
 
     /// Whether the parser takes `line` as one `If-Match` field line (a
     /// list too long is refused for its size, which the pattern bounds

@@ -6,8 +6,8 @@ use http::{HeaderMap, HeaderValue, Method};
 use proptest::prelude::*;
 
 use super::*;
-use crate::TagError;
-use crate::etag::for_each_tag;
+use crate::http::TagError;
+use crate::http::etag::for_each_tag;
 
 const CURRENT: u64 = 5;
 

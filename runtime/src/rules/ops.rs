@@ -8,10 +8,11 @@ use core::fmt;
 use http::Method;
 use serde::Serialize;
 
-use crate::{
-    Conflict, Error, Evaluation, Policy, Preconditions, Slot, Store, StoreError, Stored, Version,
-    Versioned,
-};
+use crate::http::{Evaluation, Preconditions, Version};
+use crate::problem::{Error, StoreError};
+use crate::resource::{Conflict, Stored, Versioned};
+use crate::rules::Policy;
+use crate::store::{Slot, Store};
 
 /// How often a write is re-decided after losing a compare-and-swap race
 /// before the service answers 503. Conditional writes end sooner: the
@@ -66,7 +67,7 @@ pub struct Written<T> {
     pub outcome: Outcome,
 }
 
-fn exhausted<T>(current: &Stored<T>) -> impl FnOnce(crate::VersionOverflow) -> Error {
+fn exhausted<T>(current: &Stored<T>) -> impl FnOnce(crate::http::VersionOverflow) -> Error {
     let current = current.version();
     move |_| Error::VersionExhausted { current }
 }

@@ -8,10 +8,12 @@ use std::borrow::Cow;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::{
-    Error, NoContent, Outcome, Policy, Preconditions, ResourcePatch, Store, Stored, Tagged,
-    Version, Versioned, Written,
-};
+use crate::http::{Preconditions, Version};
+use crate::problem::Error;
+use crate::resource::{ResourcePatch, Stored, Versioned};
+use crate::rules::ops::{Outcome, Written};
+use crate::rules::{NoContent, Policy, Tagged};
+use crate::store::Store;
 
 /// The representation a collection answers with, built from the stored
 /// resource: the way to keep write-only fields (a password, a key) out of
@@ -261,7 +263,7 @@ where
     /// # Errors
     /// As [`Collection::get`].
     pub async fn read(&self, id: &T::Id, pre: &Preconditions) -> Result<Stored<T>, Error> {
-        crate::read(&self.store, id, pre, &self.policy).await
+        super::ops::read(&self.store, id, pre, &self.policy).await
     }
 
     /// Every resource, as views.
@@ -284,7 +286,7 @@ where
     /// 409 when the id exists, the hook's error, or 503.
     pub async fn create<V: View<T> + Serialize>(&self, value: T) -> Result<Tagged<V>, Error> {
         let value = (self.before_save)(None, value)?;
-        let stored = crate::create(&self.store, value).await?;
+        let stored = super::ops::create(&self.store, value).await?;
         Ok(self.respond(&stored, Outcome::Created))
     }
 
@@ -305,7 +307,7 @@ where
             set_id(&mut value, id);
             (self.before_save)(None, value)
         };
-        let stored = crate::ops::create_next(&self.store, value, number).await?;
+        let stored = super::ops::create_next(&self.store, value, number).await?;
         Ok(self.respond(&stored, Outcome::Created))
     }
 
@@ -323,7 +325,8 @@ where
     ) -> Result<Tagged<V>, Error> {
         let edit =
             |current: Option<&T>| (self.before_save)(current, body.to_resource(id, current)?);
-        let written = crate::put(&self.store, id, pre, &self.policy, body.base(), edit).await?;
+        let written =
+            super::ops::put(&self.store, id, pre, &self.policy, body.base(), edit).await?;
         Ok(self.written(&written))
     }
 
@@ -344,7 +347,8 @@ where
         T: DeserializeOwned,
     {
         let edit = |current: &T| (self.before_save)(Some(current), patch.apply(current)?);
-        let written = crate::patch(&self.store, id, pre, &self.policy, patch.base(), edit).await?;
+        let written =
+            super::ops::patch(&self.store, id, pre, &self.policy, patch.base(), edit).await?;
         Ok(self.written(&written))
     }
 
@@ -358,7 +362,7 @@ where
     /// # Errors
     /// 412, 428, 404, or 503.
     pub async fn delete(&self, id: &T::Id, pre: &Preconditions) -> Result<NoContent, Error> {
-        crate::delete(&self.store, id, pre, &self.policy).await?;
+        super::ops::delete(&self.store, id, pre, &self.policy).await?;
         Ok(NoContent)
     }
 }

@@ -34,8 +34,11 @@ use http::{HeaderValue, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::content::{self, BodyTimeout};
-use crate::{Error, Preconditions, ResourcePatch, Tagged, Versioned};
+use crate::http::Preconditions;
+use crate::problem::Error;
+use crate::resource::{ResourcePatch, Versioned};
+use crate::rules::Tagged;
+use crate::rules::content::{self, BodyTimeout};
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
@@ -152,7 +155,7 @@ impl<T: Serialize> IntoResponse for Tagged<T> {
     }
 }
 
-impl IntoResponse for crate::NoContent {
+impl IntoResponse for crate::rules::NoContent {
     fn into_response(self) -> Response {
         self.to_response::<Body>()
     }

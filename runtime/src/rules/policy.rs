@@ -1,6 +1,6 @@
 //! The per-service (or per-route) choices the rules leave to the service.
 
-use crate::Caching;
+use crate::http::Caching;
 
 /// How a service treats requests.
 ///

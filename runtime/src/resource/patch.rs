@@ -4,7 +4,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::{Error, Version, Versioned};
+use crate::http::Version;
+use crate::problem::Error;
+use crate::resource::Versioned;
 
 /// The media type of a merge patch.
 pub const MERGE_PATCH_JSON: &str = "application/merge-patch+json";
@@ -126,7 +128,7 @@ impl<T: Versioned> ResourcePatch<T> {
 /// # Ok::<(), optimist::Error>(())
 /// ```
 pub fn body_version(value: &Value, member: &str) -> Result<Version, Error> {
-    let integer = crate::content::integer(value).ok();
+    let integer = crate::rules::content::integer(value).ok();
     integer.and_then(Version::new).ok_or_else(|| {
         Error::Unprocessable(format!(
             "`{member}` must be a version that this server issued: an integer from 1"

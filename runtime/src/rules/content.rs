@@ -8,7 +8,8 @@ use core::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-use crate::{Error, MERGE_PATCH_JSON, ResourcePatch, Versioned};
+use crate::problem::Error;
+use crate::resource::{MERGE_PATCH_JSON, ResourcePatch, Versioned};
 
 /// Whether a `Content-Type` value's essence (before any `;`) is `expected`,
 /// ignoring case and surrounding whitespace.

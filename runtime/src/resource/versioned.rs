@@ -2,7 +2,8 @@
 
 use serde_json::Value;
 
-use crate::{Field, FieldSet, Version, VersionOverflow, VersionRepr};
+use crate::http::{Version, VersionOverflow, VersionRepr};
+use crate::resource::{Field, FieldSet};
 
 /// A resource under optimistic concurrency control.
 ///

@@ -5,7 +5,7 @@ use core::fmt;
 
 use http::HeaderValue;
 
-use crate::Version;
+use crate::http::Version;
 
 /// An entity tag borrowed from a header: `"xyz"` or `W/"xyz"`.
 ///

@@ -52,8 +52,11 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, Responder, ResponseError
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::content::{self, BodyTimeout};
-use crate::{Error, Preconditions, ResourcePatch, Tagged, Versioned};
+use crate::http::Preconditions;
+use crate::problem::Error;
+use crate::resource::{ResourcePatch, Versioned};
+use crate::rules::Tagged;
+use crate::rules::content::{self, BodyTimeout};
 
 /// Rebuilds a response of the core (`http` 1) as an actix-web one.
 fn respond(response: http::Response<Vec<u8>>) -> HttpResponse {
@@ -112,7 +115,7 @@ impl<T: Serialize> Responder for Tagged<T> {
     }
 }
 
-impl Responder for crate::NoContent {
+impl Responder for crate::rules::NoContent {
     type Body = BoxBody;
 
     fn respond_to(self, _: &HttpRequest) -> HttpResponse {

@@ -6,7 +6,9 @@ use http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, LOCATION};
 use http::{HeaderValue, Response, StatusCode};
 use serde::Serialize;
 
-use crate::{Caching, Error, Stored, Version, VersionTag};
+use crate::http::{Caching, Version, VersionTag};
+use crate::problem::Error;
+use crate::resource::Stored;
 
 /// A JSON response with the resource's `ETag` (and `Location` for 201),
 /// and a `Cache-Control` that makes caches revalidate it ([`Caching`]).

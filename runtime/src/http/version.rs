@@ -89,7 +89,7 @@ impl Serialize for Version {
 /// ```
 impl<'de> Deserialize<'de> for Version {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let n = crate::content::integer(deserializer)?;
+        let n = crate::rules::content::integer(deserializer)?;
         Version::new(n).ok_or_else(|| serde::de::Error::custom("a version starts at 1"))
     }
 }

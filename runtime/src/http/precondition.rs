@@ -6,8 +6,8 @@ use core::fmt;
 use http::header::{IF_MATCH, IF_NONE_MATCH};
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 
-use crate::etag::{MAX_HEADER_BYTES, for_each_tag, is_empty_list};
-use crate::{TagError, Version, VersionTag};
+use super::etag::{MAX_HEADER_BYTES, for_each_tag, is_empty_list};
+use crate::http::{TagError, Version, VersionTag};
 
 /// The preconditions of one request, parsed and validated once.
 ///
@@ -43,7 +43,7 @@ struct Named(u64);
 const WEAK: u64 = 1 << 63;
 
 impl Named {
-    fn new(tag: &crate::EntityTag<'_>) -> Named {
+    fn new(tag: &super::EntityTag<'_>) -> Named {
         // A version past 2^63 - 1 (never reached by counting writes) is
         // treated as foreign: it then never matches, the safe side.
         let version = VersionTag::version_named(tag).map_or(0, Version::get);
@@ -142,7 +142,7 @@ impl fmt::Display for HeaderError {
                 f,
                 "the {} header may list at most {} tags in {} bytes",
                 self.header,
-                crate::etag::MAX_TAGS,
+                super::etag::MAX_TAGS,
                 MAX_HEADER_BYTES
             ),
         }
@@ -172,7 +172,7 @@ pub enum Evaluation {
 
 /// `*` with optional whitespace (SP and HTAB only) around it.
 fn is_star(line: &[u8]) -> bool {
-    let line = crate::etag::skip_ows(line);
+    let line = super::etag::skip_ows(line);
     line.first() == Some(&b'*') && line[1..].iter().all(|b| matches!(b, b' ' | b'\t'))
 }
 
@@ -213,7 +213,7 @@ fn parse_condition<'a>(
             } else {
                 // At most MAX_TAGS in all: one allocation, never a regrowth.
                 if spill.capacity() == 0 {
-                    spill.reserve_exact(crate::etag::MAX_TAGS - INLINE);
+                    spill.reserve_exact(super::etag::MAX_TAGS - INLINE);
                 }
                 spill.push(named);
             }

@@ -1,6 +1,7 @@
 //! A resource as a store holds it: the value with its field stamps.
 
-use crate::{Stamps, Version, VersionTag, Versioned};
+use crate::http::{Version, VersionTag};
+use crate::resource::{Stamps, Versioned};
 
 /// A resource as stored: its value, whose version is valid, and the stamps
 /// of its compared fields.
@@ -46,7 +47,7 @@ impl<T: Versioned> Stored<T> {
     /// assert_eq!((note.version(), note.stamps().get(0)), (v5, Some(v5)));
     /// # Ok::<(), optimist::VersionOverflow>(())
     /// ```
-    pub fn created(mut value: T, version: Version) -> Result<Self, crate::VersionOverflow> {
+    pub fn created(mut value: T, version: Version) -> Result<Self, crate::http::VersionOverflow> {
         value.set_version(version)?;
         Ok(Stored {
             value,
@@ -71,7 +72,7 @@ impl<T: Versioned> Stored<T> {
     /// assert_eq!(v2.stamps().get(1).map(Version::get), Some(2));
     /// # Ok::<(), optimist::VersionOverflow>(())
     /// ```
-    pub fn successor(&self, mut value: T) -> Result<Self, crate::VersionOverflow> {
+    pub fn successor(&self, mut value: T) -> Result<Self, crate::http::VersionOverflow> {
         let version = self.version.next()?;
         let changed = self.value.diff(&value);
         value.set_version(version)?;

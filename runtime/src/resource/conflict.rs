@@ -6,7 +6,8 @@ use core::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{FieldSet, Stored, Version, Versioned};
+use crate::http::Version;
+use crate::resource::{FieldSet, Stored, Versioned};
 
 /// A stale write refused because fields it changes were changed by someone
 /// else since the client's version.

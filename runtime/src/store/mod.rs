@@ -3,7 +3,9 @@
 
 use core::future::Future;
 
-use crate::{StoreError, Stored, Version, Versioned};
+use crate::http::Version;
+use crate::problem::StoreError;
+use crate::resource::{Stored, Versioned};
 
 mod memory;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]

@@ -6,7 +6,8 @@ use core::fmt;
 use http::StatusCode;
 use serde_json::Value;
 
-use crate::{Caching, Conflict, HeaderError, TagError, Version, VersionTag};
+use crate::http::{Caching, HeaderError, TagError, Version, VersionTag};
+use crate::resource::Conflict;
 
 /// A storage failure: the store could not be reached or did not answer.
 ///
@@ -128,7 +129,7 @@ pub enum Error {
     UnsupportedMediaType(String),
     /// 413: content larger than the service accepts.
     PayloadTooLarge,
-    /// 408: the body did not arrive within the service's [`BodyTimeout`](crate::content::BodyTimeout).
+    /// 408: the body did not arrive within the service's [`BodyTimeout`](crate::rules::content::BodyTimeout).
     RequestTimeout,
     /// 404: no route matches the path.
     NoRoute,

@@ -1,0 +1,15 @@
+//! The rules of conditional requests over any store: reads and writes
+//! decided from the preconditions, the body version and the field stamps
+//! (`ops`), the service's choices (`Policy`), request bodies (`content`),
+//! success responses (`Tagged`), and `Collection`, which serves them to
+//! handlers.
+
+mod collection;
+pub mod content;
+pub mod ops;
+mod policy;
+mod tagged;
+
+pub use collection::{BeforeSave, Collection, Replacement, View};
+pub use policy::Policy;
+pub use tagged::{NoContent, Tagged};
