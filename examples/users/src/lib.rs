@@ -3,7 +3,6 @@
 //! Run it with `cargo run -p optimist-example-users --bin users`; see the
 //! README for curl lines to try.
 
-pub mod baseline;
 pub mod model;
 pub mod openapi;
 pub mod routes;
@@ -74,8 +73,8 @@ pub fn router(app: App, client_timeout: Duration) -> Router {
     logged(routes)
 }
 
-/// Adds the request log (shared with the benchmark baseline, so that the
-/// HTTP load benchmark compares optimist and nothing else).
+/// Adds the request log (public so that the load benchmark's baseline
+/// logs alike, and the benchmark compares optimist and nothing else).
 pub fn logged(router: Router) -> Router {
     router.layer(middleware::from_fn(log))
 }
@@ -101,30 +100,14 @@ async fn log(request: Request, next: Next) -> Response {
 /// body, by default: a slower one cannot hold a connection or a handler.
 pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Serves on `listener` until `shutdown` completes, then finishes the
-/// requests in flight (for at most 10 s).
+/// Serves `router` (the service's [`router`]) on `listener` until
+/// `shutdown` completes, then finishes the requests in flight (for at
+/// most 10 s).
 ///
 /// Each connection is HTTP/1.1 with a deadline of `client_timeout` for
-/// the request head (hyper closes a connection that misses it) and for
-/// the body (optimist's extractors answer 408).
+/// the request head (hyper closes a connection that misses it); the
+/// router's body extractors answer 408 for a body that takes longer.
 pub async fn serve(
-    listener: TcpListener,
-    app: App,
-    client_timeout: Duration,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    serve_router(
-        listener,
-        router(app, client_timeout),
-        client_timeout,
-        shutdown,
-    )
-    .await
-}
-
-/// [`serve`] for any router: the benchmark baseline is served by the
-/// same connection loop, so that the load benchmark compares the handlers.
-pub async fn serve_router(
     listener: TcpListener,
     router: Router,
     client_timeout: Duration,

@@ -221,6 +221,19 @@ where
     }
 
     /// The store, for what the collection does not do itself.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// # use optimist::{Collection, MemoryStore, Preconditions, Tagged};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+    /// # notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
+    /// # let pre = Preconditions::default();
+    /// use optimist::Store;
+    /// assert_eq!(notes.store().list().await?.len(), 1);
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
+    /// ```
     pub fn store(&self) -> &S {
         &self.store
     }
@@ -228,6 +241,20 @@ where
     /// A 200 with `body` for `stored`: its `ETag` and the policy's
     /// `Cache-Control`. For handlers that answer with something other
     /// than the resource's view, such as a list of its revisions.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// # use optimist::{Collection, MemoryStore, Preconditions, Tagged};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+    /// # notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
+    /// # let pre = Preconditions::default();
+    /// let note = notes.read(&1, &pre).await?;
+    /// let length = notes.tagged(&note, note.value().text.len());
+    /// assert_eq!(length.to_response::<Vec<u8>>().headers()["etag"], "\"v1\"");
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
+    /// ```
     pub fn tagged<B: Serialize>(&self, stored: &Stored<T>, body: B) -> Tagged<B> {
         Tagged::ok(stored, body).caching(self.policy.cache())
     }
@@ -247,6 +274,21 @@ where
     /// `If-None-Match` names the current version (the body is never
     /// built), 404, or 412.
     ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// # use optimist::{Collection, MemoryStore, Preconditions, Tagged};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+    /// # notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
+    /// # let pre = Preconditions::default();
+    /// let v1: Tagged<Note> = notes.get(&1, &pre).await?;
+    /// let cached = Preconditions::from_lines([], [&b"\"v1\""[..]]).unwrap();
+    /// assert_eq!(notes.get::<Note>(&1, &cached).await.unwrap_err().status(), 304);
+    /// # let _ = v1;
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
     /// 304, 404, 412, or 503 when the store fails.
     pub async fn get<V: View<T> + Serialize>(
@@ -260,6 +302,18 @@ where
 
     /// As [`Collection::get`], with the stored resource instead of a response.
     ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// # use optimist::{Collection, MemoryStore, Preconditions, Tagged};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+    /// # notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
+    /// # let pre = Preconditions::default();
+    /// assert_eq!(notes.read(&1, &pre).await?.value().text, "a");
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
     /// As [`Collection::get`].
     pub async fn read(&self, id: &T::Id, pre: &Preconditions) -> Result<Stored<T>, Error> {
@@ -267,6 +321,19 @@ where
     }
 
     /// Every resource, as views.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// # use optimist::{Collection, MemoryStore, Preconditions, Tagged};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+    /// # notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
+    /// # let pre = Preconditions::default();
+    /// let all: Vec<Note> = notes.list().await?;
+    /// assert_eq!(all.len(), 1);
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
     /// 503 when the store fails.
@@ -282,6 +349,19 @@ where
 
     /// POST: creates `value` at its id, answering 201 with `Location`.
     ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// # use optimist::{Collection, MemoryStore, Preconditions, Tagged};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+    /// # notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
+    /// # let pre = Preconditions::default();
+    /// let again = notes.create::<Note>(Note { id: 1, version: 0, text: "b".into() }).await;
+    /// assert_eq!(again.unwrap_err().status(), 409);
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
     /// 409 when the id exists, the hook's error, or 503.
     pub async fn create<V: View<T> + Serialize>(&self, value: T) -> Result<Tagged<V>, Error> {
@@ -292,6 +372,21 @@ where
 
     /// POST without an id: creates `value` at the next id of the store's
     /// sequence, which `set_id` writes into it.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// # use optimist::{Collection, MemoryStore, Preconditions, Tagged};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+    /// # notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
+    /// # let pre = Preconditions::default();
+    /// let note = Note { id: 0, version: 0, text: "b".into() };
+    /// let created: Tagged<Note> = notes.create_numbered(note, |n, id| n.id = id).await?;
+    /// let response = created.to_response::<Vec<u8>>();
+    /// assert_eq!(response.headers()["location"], "/notes/2");
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
     /// The hook's error, or 503.
@@ -334,6 +429,20 @@ where
     /// `If-Match` or the patch's version. A stale patch that touches no
     /// field changed since its version is merged.
     ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// # use optimist::{Collection, MemoryStore, Preconditions, Tagged};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+    /// # notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
+    /// # let pre = Preconditions::default();
+    /// let patch = optimist::ResourcePatch::new(serde_json::json!({"version": 1, "text": "b"}))?;
+    /// let patched: Tagged<Note> = notes.patch(&1, &pre, &patch).await?;
+    /// assert_eq!(patched.to_response::<Vec<u8>>().headers()["etag"], "\"v2\"");
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
     /// 409 for a stale patch of a changed field, 412, 428, 404, 422 for a
     /// patch that leaves an invalid resource, the hook's error, or 503.
@@ -352,12 +461,46 @@ where
         Ok(self.written(&written))
     }
 
-    /// The response to a write: 201 with `Location` for a create, else 200.
+    /// The response to a write: 201 with `Location` for a create, else
+    /// 200. For handlers that call [`put`](crate::put) or
+    /// [`patch`](crate::patch) themselves, to do more with the
+    /// [`Written`] value.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// # use optimist::{Collection, MemoryStore, Preconditions, Tagged};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+    /// # notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
+    /// # let pre = Preconditions::default();
+    /// let policy = optimist::Policy::DEFAULT;
+    /// let edit = |n: &Note| Ok(Note { text: "b".into(), ..n.clone() });
+    /// let done = optimist::patch(notes.store(), &1, &pre, &policy, optimist::Version::new(1), edit).await?;
+    /// let response = notes.written::<Note>(&done).to_response::<Vec<u8>>();
+    /// assert_eq!(response.status(), 200);
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
+    /// ```
     pub fn written<V: View<T> + Serialize>(&self, written: &Written<T>) -> Tagged<V> {
         self.respond(&written.stored, written.outcome)
     }
 
     /// DELETE of the resource at `id`, based on `If-Match`: 204.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// # use optimist::{Collection, MemoryStore, Preconditions, Tagged};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+    /// # notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
+    /// # let pre = Preconditions::default();
+    /// assert_eq!(notes.delete(&1, &pre).await.unwrap_err().status(), 428);
+    /// let current = Preconditions::from_lines([&b"\"v1\""[..]], []).unwrap();
+    /// notes.delete(&1, &current).await?;
+    /// assert_eq!(notes.read(&1, &pre).await.unwrap_err().status(), 404);
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
     /// 412, 428, 404, or 503.

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use optimist_example_users::{App, CLIENT_TIMEOUT, serve};
+use optimist_example_users::{App, CLIENT_TIMEOUT, router, serve};
 use reqwest::{Client, Method, Response};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -191,9 +191,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(serve(listener, app, CLIENT_TIMEOUT, async {
-        let _ = stopped.await;
-    }));
+    let server = tokio::spawn(serve(
+        listener,
+        router(app, CLIENT_TIMEOUT),
+        CLIENT_TIMEOUT,
+        async {
+            let _ = stopped.await;
+        },
+    ));
     println!("The users service is running at {base} on a fresh SQLite file.");
     story(&Demo {
         client: Client::new(),

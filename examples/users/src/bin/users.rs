@@ -3,7 +3,7 @@
 use clap::Parser;
 use std::time::Duration;
 
-use optimist_example_users::{App, CLIENT_TIMEOUT, DEFAULT_DB, serve, serve_router};
+use optimist_example_users::{App, CLIENT_TIMEOUT, DEFAULT_DB, router, serve};
 use tokio::net::TcpListener;
 
 /// A conflict-aware users service.
@@ -21,9 +21,6 @@ struct Args {
     /// its body.
     #[arg(long, default_value_t = CLIENT_TIMEOUT.as_millis().try_into().unwrap_or(u64::MAX))]
     client_timeout_ms: u64,
-    /// Serve the benchmark baseline instead: no preconditions, no ETags.
-    #[arg(long, hide = true)]
-    baseline: bool,
 }
 
 #[tokio::main]
@@ -37,27 +34,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let app = App::connect(&args.db).await?;
     let listener = TcpListener::bind(("127.0.0.1", args.port)).await?;
-    // `--baseline`: the same store and JSON without optimist, for the
-    // HTTP load benchmark (examples/users/bench/http-load.sh).
-    if args.baseline {
-        println!("listening on http://{}", listener.local_addr()?);
-        serve_router(
-            listener,
-            optimist_example_users::baseline::router(app.users.store().clone()),
-            CLIENT_TIMEOUT,
-            std::future::pending(),
-        )
-        .await?;
-        return Ok(());
-    }
     // Tests and scripts read this line to find the port.
     println!("listening on http://{}", listener.local_addr()?);
     tracing::info!(db = %redact(&args.db), "serving");
     let client_timeout = Duration::from_millis(args.client_timeout_ms);
-    serve(listener, app, client_timeout, async {
-        let _ = tokio::signal::ctrl_c().await;
-        tracing::info!("shutting down");
-    })
+    serve(
+        listener,
+        router(app, client_timeout),
+        client_timeout,
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+        },
+    )
     .await?;
     Ok(())
 }

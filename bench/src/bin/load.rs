@@ -1,7 +1,7 @@
 //! `load`: the HTTP load benchmark. Drives the users service and the
 //! baseline (the same store and JSON without optimist) with the same
 //! requests, one after the other in one run, and prints req/s, p50 and p99
-//! for each and the ratio. Started by `examples/users/bench/http-load.sh`.
+//! for each and the ratio. Started by `bench/http-load.sh`.
 
 use std::time::{Duration, Instant};
 

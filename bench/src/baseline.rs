@@ -9,7 +9,7 @@ use axum::{Json, Router};
 use optimist::store::SqlStore;
 use optimist::{Replacement, Slot, Store, Stored, View};
 
-use crate::model::{NewUser, PutUser, User, UserView, validate};
+use optimist_example_users::model::{NewUser, PutUser, User, UserView, validate};
 
 type Users = SqlStore<User>;
 
@@ -70,7 +70,7 @@ async fn put_user(
 
 /// The baseline's routes.
 pub fn router(store: Users) -> Router {
-    crate::logged(
+    optimist_example_users::logged(
         Router::new()
             .route("/api/users", axum::routing::post(create_user))
             .route("/api/users/{id}", get(get_user).put(put_user))
