@@ -1,7 +1,8 @@
-//! Merge-patch application and the derive-generated comparison and merge
-//! on a 16-field resource, and the rules of stale writes and merges for writes through
+//! Merge-patch application and the derive-generated comparison and field
+//! JSON on a 16-field resource, and the rules of stale writes and merges for writes through
 //! the memory store: no panic on any input; a diff is empty exactly when
-//! the states are equal; a merge takes exactly the fields asked for; a
+//! the states are equal; a field's JSON is withheld exactly when it is
+//! sensitive; a
 //! stale write is merged only where it touches nothing changed since its
 //! version, and is otherwise refused with nothing written; a secret never
 //! appears in a refusal.

@@ -92,7 +92,15 @@ fn with_field_bounds(resource: &Resource<'_>, p: &TokenStream) -> syn::Generics 
         .map(|f| f.ty)
         .filter(|ty| mentions(ty.to_token_stream(), &params))
         .collect();
+    let version_ty = resource.version.ty;
     let clause = generics.make_where_clause();
+    // A version field of a parameter's type (`version: V`) needs `V` to be
+    // a version type; say so, as for the compared fields.
+    if mentions(version_ty.to_token_stream(), &params) {
+        clause
+            .predicates
+            .push(syn::parse_quote!(#version_ty: #p::VersionRepr));
+    }
     for ty in bounded {
         clause
             .predicates

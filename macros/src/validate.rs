@@ -33,11 +33,11 @@ pub fn check<'a>(input: Input<'a>, cx: &Ctxt) -> Option<Resource<'a>> {
             skipped.push(field.wire);
         } else if attrs.id.is_set() || (!explicit_id && parsed.name == "id") {
             // Flags on a field that is the id by its name alone.
-            role_reported |= sensitive_role(attrs, &attrs.id, "id", cx);
+            sensitive_role(attrs, &attrs.id, "id", cx);
             let at = span(&attrs.id);
             claim(&mut id, field, at, "id", cx);
         } else if attrs.version.is_set() || (!explicit_version && parsed.name == "version") {
-            role_reported |= sensitive_role(attrs, &attrs.version, "version", cx);
+            sensitive_role(attrs, &attrs.version, "version", cx);
             let at = span(&attrs.version);
             claim(&mut version, field, at, "version", cx);
         } else {
@@ -80,9 +80,11 @@ fn claim<'a>(slot: &mut Option<Field<'a>>, field: Field<'a>, span: Span, role: &
     }
 }
 
-/// Reports clashing flags on one field; `true` where there were any.
+/// Reports clashing flags on one field; `true` where the field lost the
+/// id or version role it was marked with (so that "no id field" would be
+/// noise).
 fn check_combinations(attrs: &FieldAttrs, cx: &Ctxt) -> bool {
-    let mut clashed = false;
+    let mut lost_role = false;
     let pairs = [
         (
             &attrs.id,
@@ -115,13 +117,14 @@ fn check_combinations(attrs: &FieldAttrs, cx: &Ctxt) -> bool {
             "`sensitive` and `skip` together: a skipped field is never compared, so its value is never shown; keep one",
         ),
     ];
-    for (first, second, message) in pairs {
+    for (n, (first, second, message)) in pairs.into_iter().enumerate() {
         if let (Some(_), Some(span)) = (first.span(), second.span()) {
             cx.push(syn::Error::new(span, message));
-            clashed = true;
+            // The first three pairs leave the id or version unassigned.
+            lost_role |= n < 3;
         }
     }
-    clashed
+    lost_role
 }
 
 fn missing(span: Span, role: &str, example: &str) -> syn::Error {
@@ -135,15 +138,11 @@ fn missing(span: Span, role: &str, example: &str) -> syn::Error {
 
 /// `sensitive` on the id or version field, where that field has its role
 /// by its name (a marked one is caught by [`check_combinations`]).
-fn sensitive_role(attrs: &FieldAttrs, role: &crate::attr::Once<()>, name: &str, cx: &Ctxt) -> bool {
-    match (role.is_set(), attrs.sensitive.span()) {
-        (false, Some(span)) => {
-            cx.push(syn::Error::new(
-                span,
-                format!("`sensitive` on the {name} field: the {name} is part of every response; remove `sensitive`"),
-            ));
-            true
-        }
-        _ => false,
+fn sensitive_role(attrs: &FieldAttrs, role: &crate::attr::Once<()>, name: &str, cx: &Ctxt) {
+    if let (false, Some(span)) = (role.is_set(), attrs.sensitive.span()) {
+        cx.push(syn::Error::new(
+            span,
+            format!("`sensitive` on the {name} field: the {name} is part of every response; remove `sensitive`"),
+        ));
     }
 }

@@ -1,8 +1,8 @@
 #![allow(missing_docs)] // criterion_main! generates an undocumented `main`
 //! Benchmarks of the conditional-request path, each beside a baseline in
 //! the same run (so figures compare as ratios on a noisy machine):
-//! precondition parse + evaluate, ETag formatting, diff + merge for 4, 16
-//! and 70 fields with and without conflicts, and a 304 answered from the
+//! precondition parse + evaluate, ETag formatting, the diff of 4, 16
+//! and 70 fields and the 409 body of a conflict, and a 304 answered from the
 //! version against one answered by serialising and hashing the body.
 //! `cargo bench -p optimist --bench conditional`
 
@@ -87,7 +87,7 @@ fn etag(c: &mut Criterion) {
     group.finish();
 }
 
-/// Diff + merge of `yours` into `current`, and diff + conflict body when
+/// The diff of `yours` against `current`, and diff + conflict body when
 /// every changed field changed since the client's version.
 fn diff_merge_of<T: Versioned + Serialize + Clone>(
     c: &mut Criterion,

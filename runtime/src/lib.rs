@@ -117,7 +117,7 @@ pub use resource::{
 };
 pub use rules::ops::{Outcome, Written, create, delete, patch, put, read};
 pub use rules::{
-    BeforeSave, Collection, NoContent, Policy, Replacement, Tagged, View, content, ops,
+    BeforeSave, Collection, NoContent, Policy, Replacement, Tagged, View, content, kept, ops,
 };
 pub use store::{MemoryStore, Slot, Store};
 

@@ -241,3 +241,75 @@ async fn store_value_small(store: &MemoryStore<Small>) -> Small {
         other => panic!("{other:?}"),
     }
 }
+
+/// With "already applied" on, a false `If-Match` is answered 2xx only for
+/// a request that would change nothing; any other is 412, even one whose
+/// body the service would refuse (it was 422), and nothing is written.
+#[tokio::test]
+async fn a_false_if_match_is_412_whatever_the_body() {
+    let notes = optimist::Collection::new(MemoryStore::<Small>::new(), "/small")
+        .with_policy(Policy::DEFAULT.already_applied(true))
+        .before_save(|_, s| {
+            if s.text.is_empty() {
+                Err(Error::Unprocessable("empty".into()))
+            } else {
+                Ok(s)
+            }
+        });
+    let first = Small {
+        id: 1,
+        version: 0,
+        text: "a".into(),
+    };
+    notes.create::<Small>(first).await.unwrap();
+    let stale = Preconditions::from_lines([&b"\"v9\""[..]], []).unwrap();
+    let same = Small {
+        id: 1,
+        version: 0,
+        text: "a".into(),
+    };
+    assert_eq!(
+        notes
+            .put::<Small>(&1, &stale, &same)
+            .await
+            .unwrap()
+            .to_response::<Vec<u8>>()
+            .status(),
+        200
+    );
+    let other = Small {
+        id: 1,
+        version: 0,
+        text: "b".into(),
+    };
+    assert_eq!(
+        notes
+            .put::<Small>(&1, &stale, &other)
+            .await
+            .unwrap_err()
+            .status(),
+        412
+    );
+    let invalid = Small {
+        id: 1,
+        version: 0,
+        text: String::new(),
+    };
+    assert_eq!(
+        notes
+            .put::<Small>(&1, &stale, &invalid)
+            .await
+            .unwrap_err()
+            .status(),
+        412
+    );
+    assert_eq!(
+        notes
+            .read(&1, &Preconditions::default())
+            .await
+            .unwrap()
+            .value()
+            .text,
+        "a"
+    );
+}

@@ -221,16 +221,12 @@ impl Replacement<Doc> for PutDoc {
     /// with `If-None-Match: *`, which must carry an access key). A body
     /// that names another id is refused by optimist (422).
     fn to_resource(&self, &id: &u64, current: Option<&Doc>) -> Result<Doc, Error> {
-        let access_key = match (&self.access_key, current) {
-            (Some(key), _) => key.clone(),
-            (None, Some(current)) => current.access_key.clone(),
-            (None, None) => {
-                return Err(Error::StateConflict(
-                    "a new document needs an `accessKey`: only a replacement keeps the current one"
-                        .into(),
-                ));
-            }
-        };
+        let access_key = optimist::kept(
+            self.access_key.as_ref(),
+            current,
+            |d| &d.access_key,
+            "accessKey",
+        )?;
         Ok(Doc {
             id: self.id.unwrap_or(id),
             version: current.map_or(0, |c| c.version),

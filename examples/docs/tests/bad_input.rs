@@ -5,7 +5,7 @@ mod support;
 
 use optimist_conformance::bad_input::{self, Case, case};
 use reqwest::Method;
-use support::{Backend, DOCS};
+use support::DOCS;
 
 fn doc_rules() -> Vec<Case> {
     let (j, mp) = ("application/json", "application/merge-patch+json");
@@ -61,12 +61,6 @@ fn doc_rules() -> Vec<Case> {
     ]
 }
 
-#[tokio::test]
-async fn sqlite_bad_input() {
-    bad_input::run(&DOCS, Backend::Sqlite, doc_rules()).await;
-}
-
-#[tokio::test]
-async fn postgres_bad_input() {
-    bad_input::run(&DOCS, Backend::Postgres, doc_rules()).await;
-}
+optimist_conformance::each_backend!(malformed, |backend| {
+    bad_input::run(&DOCS, backend, doc_rules())
+});

@@ -4,25 +4,4 @@
 
 mod support;
 
-use optimist_conformance::{secrets, suite};
-use support::{Backend, DOCS};
-
-#[tokio::test]
-async fn sqlite_http_surface() {
-    suite::run(&DOCS, Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_http_surface() {
-    suite::run(&DOCS, Backend::Postgres).await;
-}
-
-#[tokio::test]
-async fn sqlite_no_secret_escapes() {
-    secrets::no_secret_escapes(&DOCS, Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_no_secret_escapes() {
-    secrets::no_secret_escapes(&DOCS, Backend::Postgres).await;
-}
+optimist_conformance::http_tests!(support::DOCS);

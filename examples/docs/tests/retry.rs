@@ -10,15 +10,9 @@ use optimist::client::Via;
 use optimist_conformance::retry;
 use support::{Backend, DOCS};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sqlite_contended_counter_if_match() {
-    retry::contended_counter(&DOCS, Backend::Sqlite, Via::IfMatch).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_contended_counter_if_match() {
-    retry::contended_counter(&DOCS, Backend::Postgres, Via::IfMatch).await;
-}
+optimist_conformance::each_backend!(multi_thread contended_counter_if_match, |backend| {
+    retry::contended_counter(&DOCS, backend, Via::IfMatch)
+});
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_contended_counter_body_version() {

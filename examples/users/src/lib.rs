@@ -1,7 +1,7 @@
 //! The users service: a conflict-aware users API on optimist, axum and sqlx.
 //!
-//! Run it with `cargo run -p optimist-example-users --bin users`; see the
-//! README for curl lines to try.
+//! Run it with `cargo run -p optimist-example-users --bin users`; the
+//! repository's README has curl lines to try.
 
 pub mod model;
 pub mod openapi;

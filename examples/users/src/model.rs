@@ -144,16 +144,8 @@ impl Replacement<User> for PutUser {
     /// with `If-None-Match: *`, which must carry a password).
     /// A body that names another id is refused by optimist (422).
     fn to_resource(&self, &id: &u64, current: Option<&User>) -> Result<User, Error> {
-        let password = match (&self.password, current) {
-            (Some(password), _) => password.clone(),
-            (None, Some(current)) => current.password.clone(),
-            (None, None) => {
-                return Err(Error::StateConflict(
-                    "a new user needs a `password`: only a replacement keeps the current one"
-                        .into(),
-                ));
-            }
-        };
+        let password =
+            optimist::kept(self.password.as_ref(), current, |u| &u.password, "password")?;
         Ok(User {
             id: self.id.unwrap_or(id),
             version: current.map_or(0, |c| c.version),

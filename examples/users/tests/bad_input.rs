@@ -5,7 +5,7 @@ mod support;
 
 use optimist_conformance::bad_input::{self, Case, case};
 use reqwest::Method;
-use support::{Backend, USERS};
+use support::USERS;
 
 fn email_rules() -> Vec<Case> {
     vec![
@@ -19,12 +19,6 @@ fn email_rules() -> Vec<Case> {
     ]
 }
 
-#[tokio::test]
-async fn sqlite_bad_input() {
-    bad_input::run(&USERS, Backend::Sqlite, email_rules()).await;
-}
-
-#[tokio::test]
-async fn postgres_bad_input() {
-    bad_input::run(&USERS, Backend::Postgres, email_rules()).await;
-}
+optimist_conformance::each_backend!(malformed, |backend| {
+    bad_input::run(&USERS, backend, email_rules())
+});

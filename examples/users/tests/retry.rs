@@ -9,18 +9,12 @@ use optimist_conformance::retry;
 use optimist_example_users::model::UserView;
 use support::{Backend, Service, USERS, fresh_database};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sqlite_contended_counter() {
-    // The users service answers a false If-Match with 2xx when the state
-    // already equals the request (RFC 9110 §13.1.1), which a counter cannot
-    // tell from its own write: write back the version read instead.
-    retry::contended_counter(&USERS, Backend::Sqlite, Via::BodyVersion).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_contended_counter() {
-    retry::contended_counter(&USERS, Backend::Postgres, Via::BodyVersion).await;
-}
+// The users service answers a false If-Match with 2xx when the state
+// already equals the request (RFC 9110 §13.1.1), which a counter cannot
+// tell from its own write: write back the version read instead.
+optimist_conformance::each_backend!(multi_thread contended_counter, |backend| {
+    retry::contended_counter(&USERS, backend, Via::BodyVersion)
+});
 
 #[tokio::test]
 async fn refusals_are_typed_errors() {

@@ -129,11 +129,22 @@ impl std::error::Error for VersionOverflow {}
     label = "a version field counts writes: an integer that grows by one per write",
     note = "aliases work too: `type Rev = u64;` then `version: Rev`"
 )]
-pub trait VersionRepr: Copy {
+pub trait VersionRepr: Copy + sealed::Sealed {
     /// The field's value as a version; `None` for zero or negative values.
     fn to_version(self) -> Option<Version>;
     /// The version in the field's type; an error where it does not fit.
     fn from_version(version: Version) -> Result<Self, VersionOverflow>;
+}
+
+/// Only the types listed can hold a version: the set is closed, so the
+/// derive's error message can name them all.
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Version {}
+    impl Sealed for u32 {}
+    impl Sealed for u64 {}
+    impl Sealed for i32 {}
+    impl Sealed for i64 {}
 }
 
 impl VersionRepr for Version {

@@ -19,7 +19,10 @@ use crate::store::Store;
 /// resource: the way to keep write-only fields (a password, a key) out of
 /// every response.
 ///
-/// Every `Clone` resource is its own view.
+/// Every `Clone` resource is its own view: right for a resource without
+/// secrets. `sensitive` keeps a field's values out of conflict answers,
+/// not out of the resource's own serialisation, so a resource with a
+/// password or key answers through a view that leaves it out.
 ///
 /// ```
 /// # #[derive(optimist::Versioned, serde::Serialize, Clone)]
@@ -38,6 +41,8 @@ pub trait View<T> {
     fn view(resource: &T) -> Self;
 }
 
+// A resource with `sensitive` fields needs a view of its own: `sensitive`
+// keeps values out of conflicts, not out of serialisation.
 impl<T: Clone> View<T> for T {
     #[inline]
     fn view(resource: &T) -> Self {
@@ -87,6 +92,41 @@ pub trait Replacement<T: Versioned> {
     fn to_resource(&self, id: &T::Id, current: Option<&T>) -> Result<T, Error>;
 }
 
+/// A write-only field of a PUT body (a password, a key), which a client
+/// cannot read back and so may leave out to keep the current value: the
+/// value sent, else the current one, else (a create by PUT) a 409
+/// `state-conflict` that names the field.
+///
+/// ```
+/// # #[derive(optimist::Versioned, serde::Serialize, Clone)]
+/// # struct User { id: u64, version: u64, #[versioned(sensitive)] password: String }
+/// let user = User { id: 1, version: 1, password: "old".into() };
+/// fn password(u: &User) -> &String { &u.password }
+/// assert_eq!(optimist::kept(None, Some(&user), password, "password")?, "old");
+/// assert_eq!(optimist::kept(Some(&"new".into()), Some(&user), password, "password")?, "new");
+/// let create = optimist::kept(None, None, password, "password").unwrap_err();
+/// assert_eq!(create.to_string(), "creating a User needs `password`: only a replacement keeps the current value");
+/// # Ok::<(), optimist::Error>(())
+/// ```
+///
+/// # Errors
+/// 409 where nothing is sent and there is no current value.
+pub fn kept<T: Versioned, V: Clone>(
+    sent: Option<&V>,
+    current: Option<&T>,
+    field: impl Fn(&T) -> &V,
+    name: &str,
+) -> Result<V, Error> {
+    match (sent, current) {
+        (Some(sent), _) => Ok(sent.clone()),
+        (None, Some(current)) => Ok(field(current).clone()),
+        (None, None) => Err(Error::StateConflict(format!(
+            "creating a {} needs `{name}`: only a replacement keeps the current value",
+            T::RESOURCE
+        ))),
+    }
+}
+
 impl<T: Versioned + Clone> Replacement<T> for T {
     #[inline]
     fn base(&self) -> Option<Version> {
@@ -97,6 +137,23 @@ impl<T: Versioned + Clone> Replacement<T> for T {
     fn to_resource(&self, _: &T::Id, _: Option<&T>) -> Result<T, Error> {
         Ok(self.clone())
     }
+}
+
+/// `{path}/{id}`, the id percent-encoded as one path segment (RFC 3986
+/// §3.3), so that a string id with `/` or spaces still names its resource.
+fn location(path: &str, id: &impl fmt::Display) -> String {
+    use fmt::Write as _;
+    let mut out = String::with_capacity(path.len() + 8);
+    out.push_str(path.trim_end_matches('/'));
+    out.push('/');
+    for b in id.to_string().bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 /// What [`Collection::before_save`] runs: the current state (`None` for a
@@ -199,6 +256,12 @@ where
     /// validation (an `Err` is answered and nothing is written) and for
     /// fields the service derives.
     ///
+    /// The hook may run more than once for one request (again after losing
+    /// a race to a concurrent write, and once per id tried by
+    /// [`create_numbered`](Collection::create_numbered)), so it must not
+    /// have effects of its own. A compared field it sets anew on every call
+    /// (a timestamp) makes every write a change; keep such fields `skip`.
+    ///
     /// ```
     /// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
     /// # struct Note { id: u64, version: u64, text: String }
@@ -218,6 +281,20 @@ where
     pub fn before_save(mut self, hook: BeforeSave<T>) -> Self {
         self.before_save = hook;
         self
+    }
+
+    /// The policy the collection serves under, for handlers that call
+    /// [`put`](crate::put) or [`patch`](crate::patch) themselves.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, Clone)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// use optimist::{Collection, MemoryStore, Policy};
+    /// let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+    /// assert_eq!(notes.policy(), &Policy::DEFAULT);
+    /// ```
+    pub fn policy(&self) -> &Policy {
+        &self.policy
     }
 
     /// The store, for what the collection does not do itself.
@@ -263,7 +340,7 @@ where
         let view = V::view(stored.value());
         match outcome {
             Outcome::Created => {
-                let location = format!("{}/{}", self.path, stored.value().id());
+                let location = location(&self.path, stored.value().id());
                 Tagged::created(stored, &location, view).caching(self.policy.cache())
             }
             Outcome::Updated | Outcome::Unchanged => self.tagged(stored, view),
@@ -474,9 +551,9 @@ where
     /// # let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
     /// # notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
     /// # let pre = Preconditions::default();
-    /// let policy = optimist::Policy::DEFAULT;
     /// let edit = |n: &Note| Ok(Note { text: "b".into(), ..n.clone() });
-    /// let done = optimist::patch(notes.store(), &1, &pre, &policy, optimist::Version::new(1), edit).await?;
+    /// let v1 = optimist::Version::new(1);
+    /// let done = optimist::patch(notes.store(), &1, &pre, notes.policy(), v1, edit).await?;
     /// let response = notes.written::<Note>(&done).to_response::<Vec<u8>>();
     /// assert_eq!(response.status(), 200);
     /// # Ok::<(), optimist::Error>(()) }).unwrap();
@@ -507,5 +584,18 @@ where
     pub async fn delete(&self, id: &T::Id, pre: &Preconditions) -> Result<NoContent, Error> {
         super::ops::delete(&self.store, id, pre, &self.policy).await?;
         Ok(NoContent)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn location_names_one_segment() {
+        assert_eq!(super::location("/api/users", &42), "/api/users/42");
+        assert_eq!(
+            super::location("/api/docs/", &"a b/c"),
+            "/api/docs/a%20b%2Fc"
+        );
+        assert_eq!(super::location("/x", &"é"), "/x/%C3%A9");
     }
 }

@@ -416,11 +416,11 @@ where
         Evaluation::Proceed => {}
         Evaluation::IfMatchFailed if request.policy.accepts_already_applied() => {
             // RFC 9110 §13.1.1: a retry whose first response was lost.
-            let requested = edit(Some(current.value()))?;
-            return if current.value().diff(&requested).is_empty() {
-                Ok(Decision::Keep)
-            } else {
-                Err(failed())
+            // Only a request that would change nothing is one: any other,
+            // even one whose body is unusable, is refused for its If-Match.
+            return match edit(Some(current.value())) {
+                Ok(requested) if current.value().diff(&requested).is_empty() => Ok(Decision::Keep),
+                _ => Err(failed()),
             };
         }
         Evaluation::IfMatchFailed | Evaluation::IfNoneMatchFailed | Evaluation::NotModified => {

@@ -29,4 +29,14 @@ fn main() {
     assert_eq!(tally.version(), None);
     tally.set_version(optimist::Version::new(9).unwrap()).unwrap();
     assert_eq!(tally.rev, 9);
+    let generic = Generic { id: 1, version: 4u32 };
+    assert_eq!(generic.version().map(optimist::Version::get), Some(4));
 }
+
+/// A version field of a type parameter: the derive adds the bound.
+#[derive(Versioned, serde::Serialize)]
+struct Generic<V> {
+    id: u64,
+    version: V,
+}
+
