@@ -4,6 +4,7 @@
 
 use core::fmt;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -158,7 +159,7 @@ fn location(path: &str, id: &impl fmt::Display) -> String {
 
 /// What [`Collection::before_save`] runs: the current state (`None` for a
 /// create) and the state about to be saved, which it may check or complete.
-pub type BeforeSave<T> = fn(Option<&T>, T) -> Result<T, Error>;
+pub type BeforeSave<T> = Arc<dyn Fn(Option<&T>, T) -> Result<T, Error> + Send + Sync>;
 
 /// Resources of type `T` kept in `S`, served under one path.
 ///
@@ -203,7 +204,7 @@ impl<T, S: Clone> Clone for Collection<T, S> {
             store: self.store.clone(),
             policy: self.policy,
             path: self.path.clone(),
-            before_save: self.before_save,
+            before_save: Arc::clone(&self.before_save),
         }
     }
 }
@@ -231,7 +232,7 @@ where
             store,
             policy: Policy::DEFAULT,
             path: path.into(),
-            before_save: |_, next| Ok(next),
+            before_save: Arc::new(|_, next| Ok(next)),
         }
     }
 
@@ -254,7 +255,8 @@ where
     /// Run `hook` on every state about to be saved (by a create, PUT or
     /// PATCH), with the current state where there is one: the place for
     /// validation (an `Err` is answered and nothing is written) and for
-    /// fields the service derives.
+    /// fields the service derives. It may capture what it needs (limits,
+    /// a password hasher), as long as it can be shared between threads.
     ///
     /// The hook may run more than once for one request (again after losing
     /// a race to a concurrent write, and once per id tried by
@@ -278,8 +280,11 @@ where
     /// # });
     /// ```
     #[must_use]
-    pub fn before_save(mut self, hook: BeforeSave<T>) -> Self {
-        self.before_save = hook;
+    pub fn before_save(
+        mut self,
+        hook: impl Fn(Option<&T>, T) -> Result<T, Error> + Send + Sync + 'static,
+    ) -> Self {
+        self.before_save = Arc::new(hook);
         self
     }
 
