@@ -130,7 +130,7 @@ fn main() {
         std::hint::black_box(err.to_response::<Vec<u8>>());
     });
     println!(
-        "conditional GET, 304 path: {not_modified} allocations; a bare 304 with the same VersionTag and Cache-Control: {bare}"
+        "conditional GET, 304 path: {not_modified} allocations; a bare 304 with the same ETag and Cache-Control: {bare}"
     );
     failures += usize::from(not_modified > bare);
     assert_eq!(

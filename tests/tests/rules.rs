@@ -313,3 +313,76 @@ async fn a_false_if_match_is_412_whatever_the_body() {
         "a"
     );
 }
+
+/// A memory store that counts whole-resource loads.
+struct Counting {
+    inner: MemoryStore<Small>,
+    loads: std::sync::atomic::AtomicUsize,
+}
+
+impl Store<Small> for Counting {
+    async fn load(&self, id: &u64) -> Result<Option<Slot<Small>>, optimist::StoreError> {
+        self.loads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.inner.load(id).await
+    }
+    async fn live_version(&self, id: &u64) -> Result<Option<Version>, optimist::StoreError> {
+        self.inner.live_version(id).await
+    }
+    async fn list(&self) -> Result<Vec<optimist::Stored<Small>>, optimist::StoreError> {
+        self.inner.list().await
+    }
+    async fn insert(
+        &self,
+        record: &optimist::Stored<Small>,
+        after: Option<Version>,
+    ) -> Result<bool, optimist::StoreError> {
+        self.inner.insert(record, after).await
+    }
+    async fn update(
+        &self,
+        record: &optimist::Stored<Small>,
+        expected: Version,
+    ) -> Result<bool, optimist::StoreError> {
+        self.inner.update(record, expected).await
+    }
+    async fn delete(&self, id: &u64, expected: Version) -> Result<bool, optimist::StoreError> {
+        self.inner.delete(id, expected).await
+    }
+    async fn next_id(&self) -> Result<u64, optimist::StoreError> {
+        self.inner.next_id().await
+    }
+}
+
+/// A 304 or a 412 on a read is decided from the version alone: the
+/// resource is never loaded for it.
+#[tokio::test]
+async fn conditional_reads_are_decided_without_loading() {
+    let store = Counting {
+        inner: MemoryStore::new(),
+        loads: std::sync::atomic::AtomicUsize::new(0),
+    };
+    let first = Small {
+        id: 1,
+        version: 0,
+        text: "a".into(),
+    };
+    optimist::create(&store, first).await.unwrap();
+    let loads = || store.loads.load(std::sync::atomic::Ordering::Relaxed);
+    let before = loads();
+    let cached = Preconditions::from_lines([], [&b"\"v1\""[..]]).unwrap();
+    let err = optimist::read(&store, &1, &cached, &Policy::DEFAULT)
+        .await
+        .unwrap_err();
+    assert_eq!((err.status().as_u16(), loads() - before), (304, 0));
+    let stale = Preconditions::from_lines([&b"\"v7\""[..]], []).unwrap();
+    let err = optimist::read(&store, &1, &stale, &Policy::DEFAULT)
+        .await
+        .unwrap_err();
+    assert_eq!((err.status().as_u16(), loads() - before), (412, 0));
+    let old = Preconditions::from_lines([], [&b"\"v7\""[..]]).unwrap();
+    let fresh = optimist::read(&store, &1, &old, &Policy::DEFAULT)
+        .await
+        .unwrap();
+    assert_eq!((fresh.version().get(), loads() - before), (1, 1));
+}

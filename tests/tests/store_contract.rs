@@ -14,8 +14,10 @@ fn v(n: u64) -> Version {
 
 async fn compare_and_swap<S: Store<Note>>(store: &S) {
     assert_eq!(store.load(&1).await.unwrap(), None);
+    assert_eq!(store.live_version(&1).await.unwrap(), None);
     let v1 = Stored::created(note(1, "first"), Version::FIRST).unwrap();
     assert!(store.insert(&v1, None).await.unwrap());
+    assert_eq!(store.live_version(&1).await.unwrap(), Some(Version::FIRST));
     assert!(
         !store.insert(&v1, None).await.unwrap(),
         "an id is inserted once"
@@ -34,6 +36,7 @@ async fn compare_and_swap<S: Store<Note>>(store: &S) {
         !store.update(&v2, Version::FIRST).await.unwrap(),
         "the swap happens once"
     );
+    assert_eq!(store.live_version(&1).await.unwrap(), Some(v(2)));
     let Some(Slot::Live(loaded)) = store.load(&1).await.unwrap() else {
         panic!("live")
     };
@@ -53,6 +56,11 @@ async fn delete_keeps_versions<S: Store<Note>>(store: &S) {
     assert!(store.delete(&7, v(1)).await.unwrap());
     assert!(!store.delete(&7, v(1)).await.unwrap(), "deleted once");
     assert_eq!(store.load(&7).await.unwrap(), Some(Slot::Deleted(v(1))));
+    assert_eq!(
+        store.live_version(&7).await.unwrap(),
+        None,
+        "a tombstone is not live"
+    );
     let again = Stored::created(note(7, "b"), v(2)).unwrap();
     assert!(
         !store.insert(&again, None).await.unwrap(),

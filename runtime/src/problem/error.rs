@@ -242,7 +242,7 @@ impl fmt::Display for Error {
                 f.write_str("the request's precondition requires a resource that does not exist")
             }
             Error::PreconditionRequired => f.write_str(
-                "this write must be conditional: send If-Match with the VersionTag you read, or the version you read in the body",
+                "this write must be conditional: send If-Match with the ETag you read, or the version you read in the body",
             ),
             Error::NotModified { etag, .. } => write!(f, "the client's copy {etag} is current"),
             Error::VersionAhead { yours, current } => write!(

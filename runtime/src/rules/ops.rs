@@ -8,7 +8,7 @@ use core::fmt;
 use http::Method;
 use serde::Serialize;
 
-use crate::http::{Evaluation, Preconditions, Version};
+use crate::http::{Evaluation, Preconditions, Version, VersionTag};
 use crate::problem::{Error, StoreError};
 use crate::resource::{Conflict, Stored, Versioned};
 use crate::rules::Policy;
@@ -110,18 +110,33 @@ where
     T::Id: fmt::Display,
     S: Store<T>,
 {
+    // A conditional read is first decided from the version alone: a 304
+    // or 412 never loads (or deserialises) the resource.
+    if pre.has_if_none_match() || pre.has_if_match() {
+        let Some(version) = store.live_version(id).await? else {
+            return Err(Error::not_found(T::RESOURCE, id));
+        };
+        decide_read(pre, version, policy)?;
+    }
+    // The resource may have changed since: decided again on what is loaded.
     let Some(Slot::Live(current)) = store.load(id).await? else {
         return Err(Error::not_found(T::RESOURCE, id));
     };
-    match pre.evaluate(&Method::GET, Some(current.version())) {
-        Evaluation::Proceed => Ok(current),
+    decide_read(pre, current.version(), policy)?;
+    Ok(current)
+}
+
+/// The read rules (RFC 9110 §13.2.2) at `version`: go on, 304 or 412.
+fn decide_read(pre: &Preconditions, version: Version, policy: &Policy) -> Result<(), Error> {
+    match pre.evaluate(&Method::GET, Some(version)) {
+        Evaluation::Proceed => Ok(()),
         Evaluation::NotModified => Err(Error::NotModified {
-            etag: current.etag(),
+            etag: VersionTag::from_version(version),
             caching: policy.cache(),
         }),
         Evaluation::IfMatchFailed | Evaluation::IfNoneMatchFailed => {
             Err(Error::PreconditionFailed {
-                current: Some(current.version()),
+                current: Some(version),
             })
         }
     }

@@ -68,6 +68,13 @@ where
         Ok(self.with(|inner| inner.by_id.get(id).cloned()))
     }
 
+    async fn live_version(&self, id: &T::Id) -> Result<Option<Version>, StoreError> {
+        Ok(self.with(|inner| match inner.by_id.get(id) {
+            Some(Slot::Live(stored)) => Some(stored.version()),
+            _ => None,
+        }))
+    }
+
     async fn list(&self) -> Result<Vec<Stored<T>>, StoreError> {
         Ok(self.with(|inner| {
             inner

@@ -54,6 +54,14 @@ pub trait Store<T: Versioned>: Send + Sync {
     /// What is stored under `id`, if anything ever was.
     fn load(&self, id: &T::Id) -> impl Future<Output = Result<Option<Slot<T>>, StoreError>> + Send;
 
+    /// The version of the live resource under `id` (`None`: none lives
+    /// there), without loading the resource: what a request decided by the
+    /// version alone needs (a 304, a 412), whatever the resource's size.
+    fn live_version(
+        &self,
+        id: &T::Id,
+    ) -> impl Future<Output = Result<Option<Version>, StoreError>> + Send;
+
     /// Every live resource, in creation order.
     fn list(&self) -> impl Future<Output = Result<Vec<Stored<T>>, StoreError>> + Send;
 

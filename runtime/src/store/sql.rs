@@ -60,6 +60,7 @@ impl<T> Clone for SqlStore<T> {
 #[derive(Clone)]
 struct Statements {
     load: SqlStr,
+    live_version: SqlStr,
     list: SqlStr,
     insert_new: SqlStr,
     insert_after: SqlStr,
@@ -135,6 +136,9 @@ impl<T> SqlStore<T> {
         let sql = Statements {
             load: checked(format!(
                 "SELECT version, deleted, body, stamps FROM {t} WHERE id = $1"
+            )),
+            live_version: checked(format!(
+                "SELECT version FROM {t} WHERE id = $1 AND deleted = 0"
             )),
             list: checked(format!(
                 "SELECT version, deleted, body, stamps FROM {t} WHERE deleted = 0 ORDER BY seq, id"
@@ -227,12 +231,16 @@ where
     })
 }
 
-fn decode<T: Versioned + DeserializeOwned>(row: &AnyRow) -> Result<Slot<T>, StoreError> {
+fn decode_version(row: &AnyRow) -> Result<Version, StoreError> {
     let version: i64 = row.try_get("version").map_err(store_error)?;
-    let version = u64::try_from(version)
+    u64::try_from(version)
         .ok()
         .and_then(Version::new)
-        .ok_or_else(|| store_error("a stored version is not positive"))?;
+        .ok_or_else(|| store_error("a stored version is not positive"))
+}
+
+fn decode<T: Versioned + DeserializeOwned>(row: &AnyRow) -> Result<Slot<T>, StoreError> {
+    let version = decode_version(row)?;
     if row.try_get::<i64, _>("deleted").map_err(store_error)? != 0 {
         return Ok(Slot::Deleted(version));
     }
@@ -262,6 +270,15 @@ where
             .await
             .map_err(store_error)?;
         row.as_ref().map(decode).transpose()
+    }
+
+    async fn live_version(&self, id: &T::Id) -> Result<Option<Version>, StoreError> {
+        let row = sqlx::query(self.sql.live_version.clone())
+            .bind(key(id)?)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_error)?;
+        row.as_ref().map(decode_version).transpose()
     }
 
     async fn list(&self) -> Result<Vec<Stored<T>>, StoreError> {
