@@ -223,8 +223,7 @@ impl Replacement<Doc> for PutDoc {
     fn to_resource(&self, &id: &u64, current: Option<&Doc>) -> Result<Doc, Error> {
         let access_key = optimist::kept(
             self.access_key.as_ref(),
-            current,
-            |d| &d.access_key,
+            current.map(|d| &d.access_key),
             "accessKey",
         )?;
         Ok(Doc {

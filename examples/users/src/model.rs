@@ -144,8 +144,11 @@ impl Replacement<User> for PutUser {
     /// with `If-None-Match: *`, which must carry a password).
     /// A body that names another id is refused by optimist (422).
     fn to_resource(&self, &id: &u64, current: Option<&User>) -> Result<User, Error> {
-        let password =
-            optimist::kept(self.password.as_ref(), current, |u| &u.password, "password")?;
+        let password = optimist::kept(
+            self.password.as_ref(),
+            current.map(|u| &u.password),
+            "password",
+        )?;
         Ok(User {
             id: self.id.unwrap_or(id),
             version: current.map_or(0, |c| c.version),

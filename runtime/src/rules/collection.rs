@@ -95,37 +95,26 @@ pub trait Replacement<T: Versioned> {
 
 /// A write-only field of a PUT body (a password, a key), which a client
 /// cannot read back and so may leave out to keep the current value: the
-/// value sent, else the current one, else (a create by PUT) a 409
-/// `state-conflict` that names the field.
+/// value sent, else the current one, else (a create by PUT, which has no
+/// current value) a 409 `state-conflict` that names the field.
 ///
 /// ```
-/// # #[derive(optimist::Versioned, serde::Serialize, Clone)]
-/// # struct User { id: u64, version: u64, #[versioned(sensitive)] password: String }
-/// let user = User { id: 1, version: 1, password: "old".into() };
-/// fn password(u: &User) -> &String { &u.password }
-/// assert_eq!(optimist::kept(None, Some(&user), password, "password")?, "old");
-/// assert_eq!(optimist::kept(Some(&"new".into()), Some(&user), password, "password")?, "new");
-/// let create = optimist::kept(None, None, password, "password").unwrap_err();
-/// assert_eq!(create.to_string(), "creating a User needs `password`: only a replacement keeps the current value");
+/// let current = String::from("old");
+/// assert_eq!(optimist::kept(None, Some(&current), "password")?, "old");
+/// assert_eq!(optimist::kept(Some(&"new".into()), Some(&current), "password")?, "new");
+/// let create = optimist::kept::<String>(None, None, "password").unwrap_err();
+/// assert_eq!(create.to_string(), "a create by PUT needs `password`: only a replacement keeps the current value");
 /// # Ok::<(), optimist::Error>(())
 /// ```
 ///
 /// # Errors
 /// 409 where nothing is sent and there is no current value.
-pub fn kept<T: Versioned, V: Clone>(
-    sent: Option<&V>,
-    current: Option<&T>,
-    field: impl Fn(&T) -> &V,
-    name: &str,
-) -> Result<V, Error> {
-    match (sent, current) {
-        (Some(sent), _) => Ok(sent.clone()),
-        (None, Some(current)) => Ok(field(current).clone()),
-        (None, None) => Err(Error::StateConflict(format!(
-            "creating a {} needs `{name}`: only a replacement keeps the current value",
-            T::RESOURCE
-        ))),
-    }
+pub fn kept<V: Clone>(sent: Option<&V>, current: Option<&V>, name: &str) -> Result<V, Error> {
+    sent.or(current).cloned().ok_or_else(|| {
+        Error::StateConflict(format!(
+            "a create by PUT needs `{name}`: only a replacement keeps the current value"
+        ))
+    })
 }
 
 impl<T: Versioned + Clone> Replacement<T> for T {
@@ -157,9 +146,9 @@ fn location(path: &str, id: &impl fmt::Display) -> String {
     out
 }
 
-/// What [`Collection::before_save`] runs: the current state (`None` for a
-/// create) and the state about to be saved, which it may check or complete.
-pub type BeforeSave<T> = Arc<dyn Fn(Option<&T>, T) -> Result<T, Error> + Send + Sync>;
+// What `Collection::before_save` runs: the current state (`None` for a
+// create) and the state about to be saved, which it may check or complete.
+type BeforeSave<T> = Arc<dyn Fn(Option<&T>, T) -> Result<T, Error> + Send + Sync>;
 
 /// Resources of type `T` kept in `S`, served under one path.
 ///
@@ -379,7 +368,7 @@ where
         pre: &Preconditions,
     ) -> Result<Tagged<V>, Error> {
         let stored = self.read(id, pre).await?;
-        Ok(self.respond(&stored, Outcome::Unchanged))
+        Ok(self.tagged(&stored, V::view(stored.value())))
     }
 
     /// As [`Collection::get`], with the stored resource instead of a response.
