@@ -13,7 +13,8 @@ use std::task::{Context, Poll, Waker};
 
 use arbitrary::{Arbitrary, Unstructured};
 use optimist::{
-    Error, MemoryStore, Policy, Preconditions, ResourcePatch, Stored, Version, Versioned,
+    Conflict, Error, FieldSet, MemoryStore, Policy, Preconditions, ResourcePatch, Stamps, Stored,
+    Version, Versioned,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -117,7 +118,7 @@ fn compared(value: &Wide) -> Vec<Value> {
     Wide::FIELDS.iter().map(|f| json[f.name].clone()).collect()
 }
 
-/// The derive: diff, and JSON of each field.
+/// The derive: diff, and what a conflict shows of each field.
 fn derive_laws(a: &Wide, b: &Wide, fields: &[u8]) {
     assert!(a.diff(a).is_empty());
     let diff = a.diff(b);
@@ -125,13 +126,31 @@ fn derive_laws(a: &Wide, b: &Wide, fields: &[u8]) {
     for i in 0..Wide::FIELDS.len() {
         assert_eq!(diff.contains(i), ja[i] != jb[i], "field {i}: {a:?} {b:?}");
     }
-    // A field's JSON by index is the serialised field, withheld exactly
-    // when the field is sensitive.
-    for f in fields {
-        let i = usize::from(*f) % Wide::FIELDS.len();
-        match a.field_json(i) {
-            Some(shown) => assert_eq!(shown.expect("serialises"), ja[i], "field {i}"),
-            None => assert!(Wide::FIELDS[i].sensitive, "field {i} withheld"),
+    // A conflict over `fields` shows each one as the serialised struct
+    // does, and withholds exactly the sensitive ones.
+    let set: FieldSet = fields
+        .iter()
+        .map(|f| usize::from(*f) % Wide::FIELDS.len())
+        .collect();
+    let current = Wide {
+        version: 1,
+        ..b.clone()
+    };
+    let stamps = Stamps::new(Wide::FIELDS.len(), Version::FIRST);
+    let current = Stored::new(current, stamps).expect("version 1 is valid");
+    let conflict = Conflict::new(&current, a, Version::FIRST, &set).expect("serialises");
+    assert_eq!(conflict.conflicts().len(), set.iter().count());
+    for (shown, i) in conflict.conflicts().iter().zip(set.iter()) {
+        let field = Wide::FIELDS[i];
+        assert_eq!(shown.field(), field.name);
+        if field.sensitive {
+            assert!(shown.is_redacted() && shown.yours().is_none() && shown.current().is_none());
+        } else {
+            assert_eq!(
+                (shown.yours(), shown.current()),
+                (Some(&ja[i]), Some(&jb[i])),
+                "field {i}"
+            );
         }
     }
 }

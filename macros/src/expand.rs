@@ -9,7 +9,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{GenericParam, Type};
 
-use crate::ast::{Field, Resource};
+use crate::ast::Resource;
 
 pub fn derive(resource: &Resource<'_>) -> TokenStream {
     let krate = &resource.krate;
@@ -39,7 +39,6 @@ pub fn derive(resource: &Resource<'_>) -> TokenStream {
     // and accepts any alias.
     let version_field = quote_spanned!(version_ty.span()=> type VersionField = #version_ty;);
     let diff = diff(resource, &p);
-    let field_json = field_json(resource, &p);
     quote! {
         #[automatically_derived]
         impl #impl_generics #p::Versioned for #ident #ty_generics #where_clause {
@@ -63,12 +62,10 @@ pub fn derive(resource: &Resource<'_>) -> TokenStream {
 
             #[inline]
             fn set_version(&mut self, version: #p::Version) -> #p::Result<(), #p::VersionOverflow> {
-                self.#version = #p::version_field::<Self>(version)?;
-                #p::Result::Ok(())
+                #p::set_version_field::<Self>(&mut self.#version, version)
             }
 
             #diff
-            #field_json
         }
     }
 }
@@ -78,6 +75,9 @@ pub fn derive(resource: &Resource<'_>) -> TokenStream {
 /// clause, as serde does for `Serialize`.
 fn with_field_bounds(resource: &Resource<'_>, p: &TokenStream) -> syn::Generics {
     let mut generics = resource.generics.clone();
+    if generics.type_params().next().is_none() {
+        return generics;
+    }
     let params: Vec<_> = generics
         .params
         .iter()
@@ -117,56 +117,24 @@ fn mentions(tokens: TokenStream, params: &[syn::Ident]) -> bool {
     })
 }
 
-fn indexed<'r, 'a>(resource: &'r Resource<'a>) -> impl Iterator<Item = (usize, &'r Field<'a>)> {
-    resource.compared.iter().enumerate()
-}
-
 fn diff(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
-    if resource.compared.is_empty() {
-        return quote! {
-            #[inline]
-            fn diff(&self, _: &Self) -> #p::FieldSet {
-                #p::FieldSet::new()
-            }
-        };
-    }
-    let checks = indexed(resource).map(|(i, f)| {
+    let changed = resource.compared.iter().map(|f| {
         let (member, ty) = (f.member, f.ty);
-        // Spanned at the type: a missing `PartialEq` is reported there.
-        let ne = quote_spanned!(ty.span()=> #p::field_ne::<#ty>);
-        quote! {
-            if #ne(&self.#member, &other.#member) {
-                set.insert(#i);
-            }
-        }
+        // Spanned at the type: a missing `PartialEq` (or, where a conflict
+        // may show the value, `Serialize`) is reported there.
+        let ne = if f.sensitive {
+            quote_spanned!(ty.span()=> #p::sensitive_ne::<#ty>)
+        } else {
+            quote_spanned!(ty.span()=> #p::field_ne::<#ty>)
+        };
+        quote!(#ne(&self.#member, &other.#member))
     });
+    // One array of comparisons, not a branch per field: less for the
+    // compiler to check in every deriving crate.
     quote! {
         #[inline]
-            fn diff(&self, other: &Self) -> #p::FieldSet {
-            let mut set = #p::FieldSet::new();
-            #(#checks)*
-            set
-        }
-    }
-}
-
-fn field_json(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
-    let arms = indexed(resource)
-        .filter(|(_, f)| !f.sensitive)
-        .map(|(i, f)| {
-            let (member, ty) = (f.member, f.ty);
-            let to_json = quote_spanned!(ty.span()=> #p::to_json::<#ty>);
-            quote! {
-                #i => #p::Option::Some(#to_json(&self.#member)),
-            }
-        });
-    quote! {
-        #[inline]
-            fn field_json(&self, index: usize) -> #p::Option<#p::Result<#p::Value, #p::JsonError>> {
-            match index {
-                #(#arms)*
-                _ => #p::Option::None,
-            }
+        fn diff(&self, other: &Self) -> #p::FieldSet {
+            #p::FieldSet::from_changed([#(#changed),*])
         }
     }
 }

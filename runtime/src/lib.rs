@@ -131,7 +131,6 @@ pub mod __private {
     pub use core::option::Option;
     pub use core::result::Result;
     pub use serde::Serialize;
-    pub use serde_json::{Error as JsonError, Value};
 
     /// The version in a version field. Through `T`'s `VersionField`, so
     /// that a wrong field type is reported once, at the field.
@@ -140,28 +139,32 @@ pub mod __private {
         VersionRepr::to_version(*field)
     }
 
-    /// `version` as the value of `T`'s version field.
+    /// Stores `version` in `T`'s version field; one call, so that each
+    /// derived `set_version` is one statement.
     ///
     /// # Errors
-    /// Where the field's type cannot hold it.
+    /// Where the field's type cannot hold it (the field is left as it was).
     #[inline]
-    pub fn version_field<T: Versioned>(
+    pub fn set_version_field<T: Versioned>(
+        field: &mut T::VersionField,
         version: Version,
-    ) -> Result<T::VersionField, VersionOverflow> {
-        VersionRepr::from_version(version)
+    ) -> Result<(), VersionOverflow> {
+        *field = VersionRepr::from_version(version)?;
+        Ok(())
     }
 
-    /// `a != b`, called at the field's type so a missing `PartialEq` is
+    /// `a != b` for a field whose value a conflict may show, called at
+    /// the field's type so a missing `PartialEq` or `Serialize` is
     /// reported there.
     #[inline]
-    pub fn field_ne<T: ?Sized + PartialEq>(a: &T, b: &T) -> bool {
+    pub fn field_ne<T: ?Sized + PartialEq + serde::Serialize>(a: &T, b: &T) -> bool {
         a != b
     }
 
-    /// A field as JSON, called at the field's type so a missing
-    /// `Serialize` is reported there.
+    /// `a != b` for a sensitive field: its value is never shown, so it
+    /// needs no `Serialize`.
     #[inline]
-    pub fn to_json<T: ?Sized + serde::Serialize>(value: &T) -> Result<Value, JsonError> {
-        serde_json::to_value(value)
+    pub fn sensitive_ne<T: ?Sized + PartialEq>(a: &T, b: &T) -> bool {
+        a != b
     }
 }

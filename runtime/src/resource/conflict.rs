@@ -97,6 +97,8 @@ const RESERVED: [&str; 11] = [
 /// let conflict = Conflict::new(&current, &yours, Version::FIRST, &[0].into_iter().collect())?;
 /// let field = &conflict.conflicts()[0];
 /// assert_eq!(field.field(), "text");
+/// assert_eq!(field.yours(), Some(&serde_json::json!("a")));
+/// assert_eq!(field.current(), Some(&serde_json::json!("b")));
 /// assert_eq!(field.changed_in(), v2);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -129,6 +131,21 @@ impl FieldConflict {
         self.field
     }
 
+    /// The request's value, as the resource's `Serialize` writes it
+    /// (`null` where it leaves the field out); `None` for a sensitive
+    /// field.
+    #[must_use]
+    pub fn yours(&self) -> Option<&Value> {
+        self.yours.as_ref()
+    }
+
+    /// The current value, as [`yours`](Self::yours) is shown; `None` for
+    /// a sensitive field.
+    #[must_use]
+    pub fn current(&self) -> Option<&Value> {
+        self.current.as_ref()
+    }
+
     /// The version at which the field last changed.
     #[must_use]
     pub fn changed_in(&self) -> Version {
@@ -155,38 +172,41 @@ impl Conflict {
         T: Versioned + Serialize,
         T::Id: Serialize + fmt::Display,
     {
+        // Each side is serialised once, as its representation: a field
+        // shows as the resource's `Serialize` writes it (renames,
+        // `serialize_with`), and one it leaves out shows as `null`.
+        let theirs = redacted_representation(current.value())?;
+        let yours = redacted_representation(yours)?;
+        let value = |json: &Value, name: &str| json.get(name).cloned().unwrap_or(Value::Null);
         let conflicts = fields
             .iter()
             .filter_map(|index| {
                 let field = T::FIELDS.get(index)?;
                 let changed_in = current.stamps().get(index)?;
-                let (yours, theirs) = if field.sensitive {
+                let (yours, current) = if field.sensitive {
                     (None, None)
                 } else {
                     (
-                        Some(yours.field_json(index)?),
-                        Some(current.value().field_json(index)?),
+                        Some(value(&yours, field.name)),
+                        Some(value(&theirs, field.name)),
                     )
                 };
-                Some(match (yours.transpose(), theirs.transpose()) {
-                    (Ok(yours), Ok(current)) => Ok(FieldConflict {
-                        field: field.name,
-                        yours,
-                        current,
-                        redacted: field.sensitive,
-                        changed_in,
-                    }),
-                    (Err(e), _) | (_, Err(e)) => Err(e),
+                Some(FieldConflict {
+                    field: field.name,
+                    yours,
+                    current,
+                    redacted: field.sensitive,
+                    changed_in,
                 })
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect();
         Ok(Conflict {
             resource: T::RESOURCE,
             id: serde_json::to_value(current.value().id())?,
             your_version,
             current_version: current.version(),
             conflicts,
-            current: redacted_representation(current.value())?,
+            current: theirs,
             extensions: serde_json::Map::new(),
             display_id: current.value().id().to_string(),
         })

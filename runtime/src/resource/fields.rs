@@ -53,6 +53,24 @@ impl FieldSet {
         }
     }
 
+    /// The fields whose entry in `changed` is `true`: what a derived
+    /// [`Versioned::diff`] returns, from one comparison per field.
+    ///
+    /// ```
+    /// use optimist::FieldSet;
+    /// let set = FieldSet::from_changed([false, true, true]);
+    /// assert_eq!(set.iter().collect::<Vec<_>>(), [1, 2]);
+    /// ```
+    #[must_use]
+    #[inline]
+    pub fn from_changed<const N: usize>(changed: [bool; N]) -> FieldSet {
+        let mut set = FieldSet::new();
+        for (index, _) in changed.iter().enumerate().filter(|(_, c)| **c) {
+            set.insert(index);
+        }
+        set
+    }
+
     /// Adds field `index`.
     pub fn insert(&mut self, index: usize) {
         let (word, bit) = (index / 128, index % 128);

@@ -1,7 +1,5 @@
 //! The trait that `#[derive(Versioned)]` implements.
 
-use serde_json::Value;
-
 use crate::http::{Version, VersionOverflow, VersionRepr};
 use crate::resource::{Field, FieldSet};
 
@@ -107,19 +105,4 @@ pub trait Versioned: Sized {
     /// assert_eq!(a.diff(&b).iter().collect::<Vec<_>>(), [1]);
     /// ```
     fn diff(&self, other: &Self) -> FieldSet;
-
-    /// The JSON value of compared field `index`, for conflict payloads.
-    /// `None` for a sensitive field (its value is never exposed) and for
-    /// an index out of range.
-    ///
-    /// ```
-    /// # #[derive(optimist::Versioned, serde::Serialize)]
-    /// # struct User { id: u64, version: u64, email: String, #[versioned(sensitive)] password: String }
-    /// use optimist::Versioned;
-    /// let user = User { id: 1, version: 1, email: "a@x.org".into(), password: "hunter2".into() };
-    /// assert_eq!(user.field_json(0).unwrap()?, "a@x.org");
-    /// assert!(user.field_json(1).is_none());
-    /// # Ok::<(), serde_json::Error>(())
-    /// ```
-    fn field_json(&self, index: usize) -> Option<Result<Value, serde_json::Error>>;
 }

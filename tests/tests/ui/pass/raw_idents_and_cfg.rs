@@ -22,5 +22,9 @@ fn main() {
     assert_eq!(names, ["type", "always", "match"]);
     assert_eq!(Item::RESOURCE, "Item");
     assert_eq!(a.diff(&b).iter().collect::<Vec<_>>(), [0, 2]);
-    assert_eq!(b.field_json(0).unwrap().unwrap(), b.r#type.as_str());
+    let v1 = optimist::Version::FIRST;
+    let current = optimist::Stored::new(a.clone(), optimist::Stamps::new(3, v1)).unwrap();
+    let conflict = optimist::Conflict::new(&current, &b, v1, &a.diff(&b)).unwrap();
+    let shown: Vec<_> = conflict.conflicts().iter().map(|c| (c.field(), c.yours().unwrap().clone())).collect();
+    assert_eq!(shown, [("type", "b".into()), ("match", false.into())]);
 }

@@ -34,14 +34,20 @@ fn main() {
     let names: Vec<_> = UserAccount::FIELDS.iter().map(|f| (f.name, f.sensitive)).collect();
     assert_eq!(names, [("displayName", false), ("mail", false), ("passwordHash", true)]);
     assert_eq!(Shouty::FIELDS[0].name, "SOME-FIELD");
-    let a = UserAccount {
+    let account = |email: &str, hash: &str| UserAccount {
         key: 1,
         lock_version: 1,
         display_name: "a".into(),
-        email_address: "a@x".into(),
-        password_hash: "h".into(),
+        email_address: email.into(),
+        password_hash: hash.into(),
         cached_html: "<p>".into(),
     };
-    assert!(a.field_json(2).is_none(), "sensitive values are never exposed");
-    assert_eq!(a.field_json(1).unwrap().unwrap(), "a@x");
+    let (a, b) = (account("a@x", "h"), account("b@x", "i"));
+    let changed = a.diff(&b);
+    let v1 = optimist::Version::FIRST;
+    let current = optimist::Stored::new(a, optimist::Stamps::new(3, v1)).unwrap();
+    let conflict = optimist::Conflict::new(&current, &b, v1, &changed).unwrap();
+    let [mail, hash] = conflict.conflicts() else { panic!("two conflicts") };
+    assert_eq!((mail.field(), mail.yours(), mail.current()), ("mail", Some(&"b@x".into()), Some(&"a@x".into())));
+    assert!(hash.is_redacted() && hash.yours().is_none(), "sensitive values are never exposed");
 }

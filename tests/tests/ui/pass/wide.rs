@@ -78,11 +78,15 @@ struct Wide {
 }
 
 fn main() {
-    let a = Wide::default();
+    let a = Wide { version: 1, ..Wide::default() };
     let mut b = a.clone();
     b.f0 = 1;
     b.f69 = 1;
     assert_eq!(Wide::FIELDS.len(), 70);
     assert_eq!(a.diff(&b).iter().collect::<Vec<_>>(), [0, 69]);
-    assert_eq!(b.field_json(69).unwrap().unwrap(), 1);
+    let v1 = optimist::Version::FIRST;
+    let current = optimist::Stored::new(a.clone(), optimist::Stamps::new(70, v1)).unwrap();
+    let conflict = optimist::Conflict::new(&current, &b, v1, &a.diff(&b)).unwrap();
+    assert_eq!(conflict.conflicts()[1].field(), "f69");
+    assert_eq!(conflict.conflicts()[1].yours(), Some(&1.into()));
 }
