@@ -75,6 +75,7 @@ fn table(s: &Subject) -> Vec<Case> {
     let new_with = |key: &str, value: Value| with(new.clone(), key, Some(value));
     let put_with = |key: &str, value: Value| with(put.clone(), key, Some(value));
     let many_tags = vec!["\"v1\""; 40].join(", ");
+    let over = s.body_limit + 1024;
     vec![
         // Precondition headers (400, never ignored; oversize 4xx).
         case("If-Match without quotes", M::PUT, u, 400)
@@ -163,16 +164,16 @@ fn table(s: &Subject) -> Vec<Case> {
         case("POST without content type", M::POST, c, 415).json("", &new),
         case("POST as text/plain", M::POST, c, 415).body("text/plain", "{}"),
         // The media type is refused before the body is read.
-        case("POST over 64 KiB as text/plain", M::POST, c, 415)
-            .body("text/plain", "x".repeat(70_000)),
+        case("POST over the body limit as text/plain", M::POST, c, 415)
+            .body("text/plain", "x".repeat(over)),
         case("PATCH as application/json", M::PATCH, u, 415)
             .header("if-match", "\"v1\"")
             .json(J, &json!({fa: "Y"})),
         case("PUT as form", M::PUT, u, 415)
             .header("if-match", "\"v1\"")
             .body("application/x-www-form-urlencoded", format!("{fa}=X")),
-        case("POST body over 64 KiB", M::POST, c, 413)
-            .json(J, &new_with(fa, json!("x".repeat(70_000)))),
+        case("POST body over the body limit", M::POST, c, 413)
+            .json(J, &new_with(fa, json!("x".repeat(over)))),
         // Paths and ids.
         case("id not a number", M::GET, &format!("{c}/abc"), 400),
         case("id negative", M::GET, &format!("{c}/-1"), 400),

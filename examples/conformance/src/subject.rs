@@ -21,6 +21,8 @@ pub struct Subject {
     pub already_applied: bool,
     /// The `Cache-Control` of its tagged responses.
     pub caching: &'static str,
+    /// The largest request body it reads, in bytes.
+    pub body_limit: usize,
 }
 
 impl Subject {

@@ -21,13 +21,25 @@ use optimist::{Collection, Error};
 use crate::model::Doc;
 pub use crate::routes::App;
 
-/// The largest request body the service reads.
-pub const BODY_LIMIT: usize = 64 * 1024;
+/// The largest request body the service reads by default (`--body-limit`):
+/// room for a text of the most characters a document may hold (1 MiB)
+/// even where JSON escapes each one in 12 bytes (`\ud83d\ude00`).
+pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// How long a client may take to send a request's head, and then its
 /// body, by default: a slower one is answered 408 and disconnected, so it
 /// cannot hold a connection or a handler.
 pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What a client may send.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The largest request body, in bytes (413 beyond).
+    pub body: usize,
+    /// How long a client may take to send a request's head (actix-web),
+    /// and then its body (optimist's extractors): 408 beyond.
+    pub client_timeout: Duration,
+}
 
 /// The default database: a SQLite file beside the working directory.
 pub const DEFAULT_DB: &str = "sqlite://docs.db?mode=rwc";
@@ -41,9 +53,14 @@ impl App {
     }
 }
 
-/// The routes, with problem+json for every refusal, including the
+/// The routes, reading request bodies of at most `body_limit` bytes (413
+/// beyond), with problem+json for every refusal, including the
 /// framework's own (a bad query string, an unknown path or method).
-pub fn configure(config: &mut web::ServiceConfig) {
+pub fn configure(body_limit: usize) -> impl Fn(&mut web::ServiceConfig) + Clone {
+    move |config| routes(config, body_limit)
+}
+
+fn routes(config: &mut web::ServiceConfig, body_limit: usize) {
     // RFC 9110 §15.5.6: a 405 lists the methods the resource supports.
     let not_allowed = |allow: &'static str| {
         web::to(move || async move {
@@ -56,7 +73,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         })
     };
     config
-        .app_data(web::PayloadConfig::new(BODY_LIMIT))
+        .app_data(web::PayloadConfig::new(body_limit))
         .app_data(web::QueryConfig::default().error_handler(|e, _| {
             Error::BadRequest(format!("the query string cannot be read: {e}")).into()
         }))
@@ -115,19 +132,22 @@ async fn log(
 
 /// Binds `127.0.0.1:port` (0: any free port) and returns the server with
 /// the address it listens on. actix-web stops it on SIGINT or SIGTERM,
-/// after the requests in flight. `client_timeout` bounds the time to send
-/// a request's head (actix-web) and then its body (optimist's extractors).
+/// after the requests in flight. `limits` bound what a client may send.
 pub fn bind(
     app: App,
     port: u16,
-    client_timeout: Duration,
+    limits: Limits,
 ) -> std::io::Result<(Server, std::net::SocketAddr)> {
     let app = web::Data::new(app);
+    let Limits {
+        body,
+        client_timeout,
+    } = limits;
     let server = HttpServer::new(move || {
         actix_web::App::new()
             .app_data(app.clone())
             .app_data(BodyTimeout(client_timeout))
-            .configure(configure)
+            .configure(configure(body))
             .wrap(from_fn(log))
     })
     .client_request_timeout(client_timeout)

@@ -263,7 +263,7 @@ mod rule {
     /// Characters in a title.
     pub const TITLE: RangeInclusive<usize> = 1..=200;
     /// Characters in a text.
-    pub const BODY: RangeInclusive<usize> = 0..=16 * 1024;
+    pub const BODY: RangeInclusive<usize> = 0..=1024 * 1024;
     /// Characters in an access key.
     pub const ACCESS_KEY: RangeInclusive<usize> = 8..=256;
 
@@ -287,7 +287,7 @@ mod rule {
     }
 
     pub fn body() -> Object {
-        text("at most 16384 characters", &BODY).build()
+        text("at most 1048576 characters (1 MiB)", &BODY).build()
     }
 
     pub fn access_key() -> Object {
@@ -317,7 +317,7 @@ pub fn validate(doc: &Doc) -> Result<(), Error> {
     } else if !rule::TITLE.contains(&chars(&doc.title)) {
         "`title` has at most 200 characters"
     } else if !rule::BODY.contains(&chars(&doc.body)) {
-        "`body` has at most 16384 characters"
+        "`body` has at most 1048576 characters"
     } else if !rule::ACCESS_KEY.contains(&chars(&doc.access_key)) {
         "`accessKey` has 8 to 256 characters"
     } else {

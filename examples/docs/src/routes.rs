@@ -1,7 +1,7 @@
 //! The handlers. Each is a few lines: optimist decides, actix-web serves.
 
 use actix_web::web;
-use optimist::actix_web::{Json, MergePatch, Path};
+use optimist::actix_web::{Deferred, Json, MergePatch, Path};
 use optimist::store::SqlStore;
 use optimist::{Collection, Error, NoContent, Preconditions, Tagged};
 use serde::Deserialize;
@@ -88,8 +88,11 @@ pub async fn put(
     app: State,
     Path(id): Path<u64>,
     pre: Preconditions,
-    Json(body): Json<PutDoc>,
+    body: Deferred<Json<PutDoc>>,
 ) -> Result<Tagged<DocView>, Error> {
+    // A stale `If-Match` is refused before a byte of the body is read.
+    app.docs.precheck(&id, &pre).await?;
+    let Json(body) = body.read().await?;
     let put = app.docs.put(&id, &pre, &body).await;
     put.map_err(|e| with_revisions_link(id, e))
 }
@@ -106,8 +109,10 @@ pub async fn patch(
     app: State,
     Path(id): Path<u64>,
     pre: Preconditions,
-    MergePatch(patch): MergePatch<Doc>,
+    body: Deferred<MergePatch<Doc>>,
 ) -> Result<Tagged<DocView>, Error> {
+    app.docs.precheck(&id, &pre).await?;
+    let MergePatch(patch) = body.read().await?;
     let patched = app.docs.patch(&id, &pre, &patch).await;
     patched.map_err(|e| with_revisions_link(id, e))
 }

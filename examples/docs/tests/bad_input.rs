@@ -9,14 +9,42 @@ use support::DOCS;
 
 fn doc_rules() -> Vec<Case> {
     let (j, mp) = ("application/json", "application/merge-patch+json");
+    let over_limit = format!(
+        r#"{{"title":"T","body":"{}"}}"#,
+        "b".repeat(optimist_example_docs::BODY_LIMIT)
+    );
     vec![
-        case("POST body over 16 KiB", Method::POST, "/api/docs", 422).body(
+        case(
+            "POST text over 1 MiB characters",
+            Method::POST,
+            "/api/docs",
+            422,
+        )
+        .body(
             j,
             format!(
                 r#"{{"title":"T","body":"{}","accessKey":"key-12345"}}"#,
-                "b".repeat(17_000)
+                "b".repeat(1024 * 1024 + 1)
             ),
         ),
+        // A stale write is refused before its body is read: even one over
+        // the body limit is a 412, not a 413.
+        case(
+            "stale PUT over the body limit",
+            Method::PUT,
+            "/api/docs/1",
+            412,
+        )
+        .header("if-match", "\"v9\"")
+        .body(j, over_limit.clone()),
+        case(
+            "stale PATCH over the body limit",
+            Method::PATCH,
+            "/api/docs/1",
+            412,
+        )
+        .header("if-match", "\"v9\"")
+        .body(mp, over_limit),
         case("POST short access key", Method::POST, "/api/docs", 422)
             .body(j, r#"{"title":"T","body":"","accessKey":"short"}"#),
         case("PATCH of the history", Method::PATCH, "/api/docs/1", 422)

@@ -257,3 +257,81 @@ impl<T: Versioned + 'static> FromRequest for MergePatch<T> {
         })
     }
 }
+
+/// A body extractor `E` ([`Json`], [`MergePatch`]) that has not read the
+/// body yet: the handler decides what it can without it first, such as a
+/// stale `If-Match` from the stored version alone
+/// ([`Collection::precheck`](crate::Collection::precheck)), then calls
+/// [`read`](Deferred::read). A refused write is then answered without its
+/// body being read, whatever its size (RFC 9110 §13.2.1).
+///
+/// ```
+/// use actix_web::{App, test, web};
+/// use optimist::actix_web::{Deferred, Json, Path};
+/// use optimist::{Collection, Error, MemoryStore, Preconditions, Tagged};
+///
+/// #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone)]
+/// struct Note { id: u64, version: u64, text: String }
+/// type Notes = web::Data<Collection<Note, MemoryStore<Note>>>;
+///
+/// async fn put(
+///     notes: Notes,
+///     Path(id): Path<u64>,
+///     pre: Preconditions,
+///     body: Deferred<Json<Note>>,
+/// ) -> Result<Tagged<Note>, Error> {
+///     notes.precheck(&id, &pre).await?;
+///     let Json(note) = body.read().await?;
+///     notes.put(&id, &pre, &note).await
+/// }
+///
+/// # actix_web::rt::System::new().block_on(async {
+/// let notes = Collection::new(MemoryStore::new(), "/notes");
+/// notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
+/// let app = test::init_service(
+///     App::new()
+///         .app_data(web::Data::new(notes))
+///         .app_data(web::PayloadConfig::new(1024))
+///         .route("/notes/{id}", web::put().to(put)),
+/// )
+/// .await;
+/// let put_at = |tag: &str| {
+///     let huge = format!(r#"{{"id":1,"text":"{}"}}"#, "x".repeat(4096));
+///     test::TestRequest::put().uri("/notes/1").insert_header(("if-match", tag))
+///         .insert_header(("content-type", "application/json")).set_payload(huge)
+/// };
+/// // Stale: 412, not 413, although the body is over the limit: it is never read.
+/// let stale = test::call_service(&app, put_at("\"v9\"").to_request()).await;
+/// assert_eq!(stale.status().as_u16(), 412);
+/// let fresh = test::call_service(&app, put_at("\"v1\"").to_request()).await;
+/// assert_eq!(fresh.status().as_u16(), 413);
+/// # Ok::<(), Error>(()) }).unwrap();
+/// ```
+pub struct Deferred<E> {
+    request: HttpRequest,
+    payload: Payload,
+    body: core::marker::PhantomData<fn() -> E>,
+}
+
+impl<E: FromRequest<Error = Error>> Deferred<E> {
+    /// Reads the body as `E` does.
+    ///
+    /// # Errors
+    /// `E`'s: 415, 400, 422, 413 or 408 for [`Json`] and [`MergePatch`].
+    pub async fn read(mut self) -> Result<E, Error> {
+        E::from_request(&self.request, &mut self.payload).await
+    }
+}
+
+impl<E: 'static> FromRequest for Deferred<E> {
+    type Error = Error;
+    type Future = Ready<Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        ready(Ok(Deferred {
+            request: req.clone(),
+            payload: payload.take(),
+            body: core::marker::PhantomData,
+        }))
+    }
+}

@@ -160,3 +160,78 @@ impl IntoResponse for crate::rules::NoContent {
         self.to_response::<Body>()
     }
 }
+
+/// A body extractor `E` ([`Json`], [`MergePatch`]) that has not read the
+/// body yet: the handler decides what it can without it first, such as a
+/// stale `If-Match` from the stored version alone
+/// ([`Collection::precheck`](crate::Collection::precheck)), then calls
+/// [`read`](Deferred::read). A refused write is then answered without its
+/// body being read, whatever its size (RFC 9110 §13.2.1). As any body
+/// extractor, it comes last among the handler's arguments.
+///
+/// ```
+/// use axum::{Router, extract::State, routing::put};
+/// use optimist::axum::{Deferred, Json, Path};
+/// use optimist::{Collection, Error, MemoryStore, Preconditions, Tagged};
+/// use std::sync::Arc;
+/// use tower::ServiceExt;
+///
+/// #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone)]
+/// struct Note { id: u64, version: u64, text: String }
+/// type Notes = State<Arc<Collection<Note, MemoryStore<Note>>>>;
+///
+/// async fn put_note(
+///     State(notes): Notes,
+///     Path(id): Path<u64>,
+///     pre: Preconditions,
+///     body: Deferred<Json<Note>>,
+/// ) -> Result<Tagged<Note>, Error> {
+///     notes.precheck(&id, &pre).await?;
+///     let Json(note) = body.read().await?;
+///     notes.put(&id, &pre, &note).await
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let notes = Collection::new(MemoryStore::new(), "/notes");
+/// notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
+/// let app = Router::new()
+///     .route("/notes/{id}", put(put_note))
+///     .layer(axum::extract::DefaultBodyLimit::max(1024))
+///     .with_state(Arc::new(notes));
+/// let put_at = |tag: &str| {
+///     let huge = format!(r#"{{"id":1,"text":"{}"}}"#, "x".repeat(4096));
+///     http::Request::put("/notes/1").header("if-match", tag)
+///         .header("content-type", "application/json").body(axum::body::Body::from(huge)).unwrap()
+/// };
+/// // Stale: 412, not 413, although the body is over the limit: it is never read.
+/// let stale = app.clone().oneshot(put_at("\"v9\"")).await.unwrap();
+/// assert_eq!(stale.status(), 412);
+/// let fresh = app.oneshot(put_at("\"v1\"")).await.unwrap();
+/// assert_eq!(fresh.status(), 413);
+/// # Ok::<(), Error>(()) }).unwrap();
+/// ```
+pub struct Deferred<E> {
+    request: Request,
+    body: core::marker::PhantomData<fn() -> E>,
+}
+
+impl<E: FromRequest<(), Rejection = Error>> Deferred<E> {
+    /// Reads the body as `E` does.
+    ///
+    /// # Errors
+    /// `E`'s: 415, 400, 422, 413 or 408 for [`Json`] and [`MergePatch`].
+    pub async fn read(self) -> Result<E, Error> {
+        E::from_request(self.request, &()).await
+    }
+}
+
+impl<S: Send + Sync, E> FromRequest<S> for Deferred<E> {
+    type Rejection = Error;
+
+    async fn from_request(request: Request, _: &S) -> Result<Self, Error> {
+        Ok(Deferred {
+            request,
+            body: core::marker::PhantomData,
+        })
+    }
+}

@@ -391,6 +391,33 @@ where
         super::ops::read(&self.store, id, pre, &self.policy).await
     }
 
+    /// Refuses a write to `id` from its stored version alone, before the
+    /// request body is read: 412 for a false `If-Match` (or an
+    /// `If-None-Match` that names the current version), at the cost of
+    /// one version lookup. Call it first in a handler that reads its body
+    /// late (`optimist::actix_web::Deferred`, `optimist::axum::Deferred`),
+    /// so a stale 1 MB write costs what a stale 1 KB one does.
+    /// [`ops::precheck`](super::ops::precheck) says what it leaves to the
+    /// write.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// # use optimist::{Collection, MemoryStore, Preconditions};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+    /// # notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
+    /// let stale = Preconditions::from_lines([&b"\"v7\""[..]], []).unwrap();
+    /// assert_eq!(notes.precheck(&1, &stale).await.unwrap_err().status(), 412);
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// 412, or 503 when the store fails.
+    pub async fn precheck(&self, id: &T::Id, pre: &Preconditions) -> Result<(), Error> {
+        super::ops::precheck(&self.store, id, pre, &self.policy).await
+    }
+
     /// Every resource, as views.
     ///
     /// ```

@@ -410,6 +410,79 @@ enum Decision<T> {
     Write(T),
 }
 
+/// What a write's preconditions say at the current version.
+enum Gate {
+    /// They hold (or there are none).
+    Open,
+    /// `If-Match` is false, and the policy lets a request that changes
+    /// nothing through as a retry already applied: only the body decides.
+    AlreadyApplied,
+}
+
+/// A write's preconditions (RFC 9110 §13.2.2) at `version`: 412 when
+/// one is false, unless the policy may take the request as already applied.
+fn gate(
+    pre: &Preconditions,
+    method: &Method,
+    version: Version,
+    policy: &Policy,
+) -> Result<Gate, Error> {
+    match pre.evaluate(method, Some(version)) {
+        Evaluation::Proceed => Ok(Gate::Open),
+        Evaluation::IfMatchFailed if policy.accepts_already_applied() => Ok(Gate::AlreadyApplied),
+        Evaluation::IfMatchFailed | Evaluation::IfNoneMatchFailed | Evaluation::NotModified => {
+            Err(Error::PreconditionFailed {
+                current: Some(version),
+            })
+        }
+    }
+}
+
+/// Refuses a write (PUT, PATCH or DELETE) from the stored version alone,
+/// before its body is read: 412 where `If-Match` names another version
+/// or `If-None-Match` names the current one (RFC 9110 §13.2.1 lets a
+/// server decide its preconditions before it reads the content). `Ok`
+/// where only the body can decide: no precondition, no live resource
+/// (the write answers 404 or creates), or a false `If-Match` under a
+/// policy that accepts retries already applied. The write decides again
+/// on what it loads, so a resource changed in between is still caught.
+///
+/// ```
+/// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
+/// # struct Note { id: u64, version: u64, text: String }
+/// use optimist::{MemoryStore, Policy, Preconditions};
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let store = MemoryStore::<Note>::new();
+/// optimist::create(&store, Note { id: 1, version: 0, text: "a".into() }).await?;
+/// let stale = Preconditions::from_lines([&b"\"v7\""[..]], []).unwrap();
+/// let refused = optimist::ops::precheck(&store, &1, &stale, &Policy::DEFAULT).await.unwrap_err();
+/// assert_eq!(refused.status(), 412);
+/// let fresh = Preconditions::from_lines([&b"\"v1\""[..]], []).unwrap();
+/// optimist::ops::precheck(&store, &1, &fresh, &Policy::DEFAULT).await?;
+/// # Ok::<(), optimist::Error>(()) }).unwrap();
+/// ```
+///
+/// # Errors
+/// 412, or 503 when the store fails.
+pub async fn precheck<T, S>(
+    store: &S,
+    id: &T::Id,
+    pre: &Preconditions,
+    policy: &Policy,
+) -> Result<(), Error>
+where
+    T: Versioned,
+    S: Store<T>,
+{
+    if !(pre.has_if_match() || pre.has_if_none_match()) {
+        return Ok(());
+    }
+    match store.live_version(id).await? {
+        Some(version) => gate(pre, &Method::PUT, version, policy).map(|_| ()),
+        None => Ok(()),
+    }
+}
+
 /// The write rules for a resource that exists: preconditions (RFC 9110
 /// §13.2.2), then the body version, then the stale-write decision.
 fn decide<T>(
@@ -421,25 +494,23 @@ where
     T: Versioned + Serialize,
     T::Id: Serialize + fmt::Display,
 {
-    let failed = || Error::PreconditionFailed {
-        current: Some(current.version()),
-    };
-    match request
-        .pre
-        .evaluate(&request.method(), Some(current.version()))
-    {
-        Evaluation::Proceed => {}
-        Evaluation::IfMatchFailed if request.policy.accepts_already_applied() => {
+    match gate(
+        request.pre,
+        &request.method(),
+        current.version(),
+        request.policy,
+    )? {
+        Gate::Open => {}
+        Gate::AlreadyApplied => {
             // RFC 9110 §13.1.1: a retry whose first response was lost.
             // Only a request that would change nothing is one: any other,
             // even one whose body is unusable, is refused for its If-Match.
             return match edit(Some(current.value())) {
                 Ok(requested) if current.value().diff(&requested).is_empty() => Ok(Decision::Keep),
-                _ => Err(failed()),
+                _ => Err(Error::PreconditionFailed {
+                    current: Some(current.version()),
+                }),
             };
-        }
-        Evaluation::IfMatchFailed | Evaluation::IfNoneMatchFailed | Evaluation::NotModified => {
-            return Err(failed());
         }
     }
     // A body version is judged even after a true `If-Match`: both must

@@ -3,7 +3,7 @@
 use clap::Parser;
 use std::time::Duration;
 
-use optimist_example_docs::{App, CLIENT_TIMEOUT, DEFAULT_DB, bind};
+use optimist_example_docs::{App, BODY_LIMIT, CLIENT_TIMEOUT, DEFAULT_DB, Limits, bind};
 
 /// A conflict-aware wiki with a bounded revision history per document.
 #[derive(Parser)]
@@ -20,6 +20,9 @@ struct Args {
     /// its body.
     #[arg(long, default_value_t = CLIENT_TIMEOUT.as_millis().try_into().unwrap_or(u64::MAX))]
     client_timeout_ms: u64,
+    /// The largest request body, in bytes.
+    #[arg(long, default_value_t = BODY_LIMIT)]
+    body_limit: usize,
 }
 
 #[actix_web::main]
@@ -32,11 +35,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
     let args = Args::parse();
     let app = App::connect(&args.db).await?;
-    let (server, addr) = bind(
-        app,
-        args.port,
-        Duration::from_millis(args.client_timeout_ms),
-    )?;
+    let limits = Limits {
+        body: args.body_limit,
+        client_timeout: Duration::from_millis(args.client_timeout_ms),
+    };
+    let (server, addr) = bind(app, args.port, limits)?;
     // Tests and scripts read this line to find the port.
     println!("listening on http://{addr}");
     tracing::info!("serving");

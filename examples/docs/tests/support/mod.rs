@@ -13,4 +13,5 @@ pub const DOCS: Subject = Subject {
     sensitive: "accessKey",
     already_applied: false,
     caching: "no-cache",
+    body_limit: optimist_example_docs::BODY_LIMIT,
 };

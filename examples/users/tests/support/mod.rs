@@ -14,6 +14,7 @@ pub const USERS: Subject = Subject {
     sensitive: "password",
     already_applied: true,
     caching: "private, no-cache",
+    body_limit: optimist_example_users::BODY_LIMIT,
 };
 
 /// A create body for user `id`.
