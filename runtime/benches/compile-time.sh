@@ -2,7 +2,7 @@
 # Compile-time benchmark of the derive: a generated crate of 200 structs x
 # 12 fields, built with `derive(Versioned, Serialize)`, `derive(Serialize)`
 # and no derive, in debug and release. Dependencies are built first; only
-# the generated crate is timed (median of 3). Prints each time and what
+# the generated crate is timed (median of 5 alternating rounds). Prints each time and what
 # Versioned adds compared with what Serialize adds.
 # Usage: bash runtime/benches/compile-time.sh [structs]
 set -euo pipefail
@@ -40,7 +40,7 @@ for i in range(n):
 PY
 }
 
-median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
 
 cd "$work"
 # Clean builds of the crate: no incremental reuse between the runs.
@@ -49,26 +49,30 @@ for profile in debug release; do
   flag=""; [ "$profile" = release ] && flag="--release"
   generate ""
   cargo build -q $flag 2>/dev/null # dependencies, untimed
-  declare -A t
-  for variant in none serde versioned; do
-    case $variant in
-      none) derive="" ;;
-      serde) derive="serde::Serialize" ;;
-      versioned) derive="optimist::Versioned, serde::Serialize" ;;
-    esac
-    runs=()
-    for _ in 1 2 3; do
+  # Variants alternate within each of 5 rounds, so that drift on the
+  # machine falls on all three alike; the median of each is kept.
+  declare -A runs t
+  for _ in 1 2 3 4 5; do
+    for variant in none serde versioned; do
+      case $variant in
+        none) derive="" ;;
+        serde) derive="serde::Serialize" ;;
+        versioned) derive="optimist::Versioned, serde::Serialize" ;;
+      esac
       generate "$derive"
       start=$(date +%s.%N)
       cargo build -q $flag
       end=$(date +%s.%N)
-      runs+=("$(python3 -c "print($end - $start)")")
+      runs[$variant]+=" $(python3 -c "print($end - $start)")"
     done
-    t[$variant]=$(median "${runs[@]}")
+  done
+  for variant in none serde versioned; do
+    # shellcheck disable=SC2086 # one word per run
+    t[$variant]=$(median ${runs[$variant]})
   done
   ratio=$(python3 -c "print(round((${t[versioned]} - ${t[serde]}) / (${t[serde]} - ${t[none]}), 2))")
   total=$(python3 -c "print(round(${t[versioned]} / ${t[serde]}, 2))")
   printf '%s: no derive %.2fs, Serialize %.2fs, Versioned+Serialize %.2fs\n' "$profile" "${t[none]}" "${t[serde]}" "${t[versioned]}"
   printf '%s: time Versioned adds / time Serialize adds = %s; (Versioned+Serialize) / Serialize = %s\n' "$profile" "$ratio" "$total"
-  unset t
+  unset runs t
 done
