@@ -17,22 +17,10 @@ rounds=${3:-3}
 command -v wrk > /dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 cargo build -q --release -p optimist-example-docs --bin docs -p optimist-bench --bin peer
 bin=${CARGO_TARGET_DIR:-target}/release
-work=$(mktemp -d /tmp/optimist-wiki-load.XXXXXX)
-pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+# shellcheck source=bench/servers.sh
+source bench/servers.sh
 db="sqlite://$work/docs.db?mode=rwc"
-start() { # $1: name, then the command; not in a subshell, so pids are kept
-  local name=$1; shift
-  RUST_LOG=warn "$@" --port 0 --db "$db" > "$work/$name.out" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do
-    grep -q listening "$work/$name.out" 2>/dev/null && break
-    sleep 0.1
-  done
-}
-url() { sed -n 's/^listening on //p' "$work/$1.out"; }
-start docs "$bin/docs"
+start docs "$db"
 wiki=$(url docs)
 sizes=(1024 16384 102400 1048576)
 names=(1KB 16KB 100KB 1MB)
@@ -41,7 +29,7 @@ for i in "${!sizes[@]}"; do
   status=$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' --data-binary "@$work/new.json" "$wiki/api/docs")
   [ "$status" = 201 ] || { echo "creating the ${names[$i]} document: $status" >&2; exit 1; }
 done
-start peer "$bin/peer"
+start peer "$db"
 peer=$(url peer)
 # PUT bodies: the documents' own text, so a current If-Match changes nothing.
 for i in 0 2; do

@@ -5,3 +5,15 @@
 //! behind a body-hash ETag layer, driven by `wrk`.
 
 pub mod baseline;
+
+/// Where a benchmark's comparison service listens and what it serves: the
+/// arguments of `baseline` and `peer`, as the scripts pass them.
+#[derive(clap::Parser)]
+pub struct Serve {
+    /// The port to listen on, on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// The database URL, as for the service it is compared with.
+    #[arg(long)]
+    pub db: String,
+}

@@ -3,19 +3,9 @@
 
 use clap::Parser;
 use optimist::store::SqlStore;
+use optimist_bench::Serve;
 use optimist_example_users::{CLIENT_TIMEOUT, serve};
 use tokio::net::TcpListener;
-
-/// The benchmark baseline: no preconditions, no ETags, last write wins.
-#[derive(Parser)]
-struct Args {
-    /// The port to listen on, on 127.0.0.1 (0: any free port).
-    #[arg(long, default_value_t = 0)]
-    port: u16,
-    /// The database URL, as for the users service.
-    #[arg(long)]
-    db: String,
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -25,7 +15,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let args = Args::parse();
+    // The benchmark baseline: no preconditions, no ETags, last write wins.
+    let args = Serve::parse();
     let store = SqlStore::connect(&args.db, "users").await?;
     let listener = TcpListener::bind(("127.0.0.1", args.port)).await?;
     // The script reads this line to find the port.

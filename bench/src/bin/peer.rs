@@ -11,19 +11,9 @@ use actix_web::{App as Server, HttpServer, web};
 use clap::Parser;
 use optimist::actix_web::Path;
 use optimist::{Error, Preconditions, View};
+use optimist_bench::Serve;
 use optimist_example_docs::App;
 use optimist_example_docs::model::DocView;
-
-/// The wiki's GET behind a body-hash ETag layer.
-#[derive(Parser)]
-struct Args {
-    /// The port to listen on, on 127.0.0.1 (0: any free port).
-    #[arg(long, default_value_t = 0)]
-    port: u16,
-    /// The wiki's database URL.
-    #[arg(long)]
-    db: String,
-}
 
 /// The document, rendered as the wiki renders it, with no precondition.
 async fn get(app: web::Data<App>, Path(id): Path<u64>) -> Result<web::Json<DocView>, Error> {
@@ -33,7 +23,7 @@ async fn get(app: web::Data<App>, Path(id): Path<u64>) -> Result<web::Json<DocVi
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args = Args::parse();
+    let args = Serve::parse();
     let app = web::Data::new(App::connect(&args.db).await?);
     let server = HttpServer::new(move || {
         Server::new()

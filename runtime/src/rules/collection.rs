@@ -396,7 +396,8 @@ where
     /// `If-None-Match` that names the current version), at the cost of
     /// one version lookup. Call it first in a handler that reads its body
     /// late (`optimist::actix_web::Deferred`, `optimist::axum::Deferred`),
-    /// so a stale 1 MB write costs what a stale 1 KB one does.
+    /// so a stale write is never parsed or loaded against, whatever its
+    /// size; a write that passes pays that lookup on top of its own load.
     /// [`ops::precheck`](super::ops::precheck) says what it leaves to the
     /// write.
     ///

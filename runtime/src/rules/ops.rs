@@ -37,15 +37,6 @@ struct Request<'a> {
     base: Option<Version>,
 }
 
-impl Request<'_> {
-    fn method(&self) -> Method {
-        match self.kind {
-            Kind::Put => Method::PUT,
-            Kind::Patch => Method::PATCH,
-        }
-    }
-}
-
 /// What a successful write did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -420,14 +411,11 @@ enum Gate {
 }
 
 /// A write's preconditions (RFC 9110 §13.2.2) at `version`: 412 when
-/// one is false, unless the policy may take the request as already applied.
-fn gate(
-    pre: &Preconditions,
-    method: &Method,
-    version: Version,
-    policy: &Policy,
-) -> Result<Gate, Error> {
-    match pre.evaluate(method, Some(version)) {
+/// one is false, unless the policy may take the request as already
+/// applied. Every write method is decided alike (only GET and HEAD turn a
+/// false `If-None-Match` into 304), so PUT stands for them all.
+fn gate(pre: &Preconditions, version: Version, policy: &Policy) -> Result<Gate, Error> {
+    match pre.evaluate(&Method::PUT, Some(version)) {
         Evaluation::Proceed => Ok(Gate::Open),
         Evaluation::IfMatchFailed if policy.accepts_already_applied() => Ok(Gate::AlreadyApplied),
         Evaluation::IfMatchFailed | Evaluation::IfNoneMatchFailed | Evaluation::NotModified => {
@@ -445,7 +433,8 @@ fn gate(
 /// where only the body can decide: no precondition, no live resource
 /// (the write answers 404 or creates), or a false `If-Match` under a
 /// policy that accepts retries already applied. The write decides again
-/// on what it loads, so a resource changed in between is still caught.
+/// on what it loads, so a resource changed in between is still caught;
+/// a write that passes has paid one version lookup more.
 ///
 /// ```
 /// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
@@ -478,7 +467,7 @@ where
         return Ok(());
     }
     match store.live_version(id).await? {
-        Some(version) => gate(pre, &Method::PUT, version, policy).map(|_| ()),
+        Some(version) => gate(pre, version, policy).map(|_| ()),
         None => Ok(()),
     }
 }
@@ -494,12 +483,7 @@ where
     T: Versioned + Serialize,
     T::Id: Serialize + fmt::Display,
 {
-    match gate(
-        request.pre,
-        &request.method(),
-        current.version(),
-        request.policy,
-    )? {
+    match gate(request.pre, current.version(), request.policy)? {
         Gate::Open => {}
         Gate::AlreadyApplied => {
             // RFC 9110 §13.1.1: a retry whose first response was lost.
