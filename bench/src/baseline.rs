@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use optimist::store::SqlStore;
-use optimist::{Replacement, Slot, Store, Stored, View};
+use optimist::{Creation, Replacement, Slot, Store, Stored, View};
 
-use optimist_example_users::model::{NewUser, PutUser, User, UserView, validate};
+use optimist_example_users::model::{NewUser, PutUser, User, UserView, before_save};
 
 type Users = SqlStore<User>;
 
@@ -32,8 +32,10 @@ async fn create_user(
     Json(new): Json<NewUser>,
 ) -> Result<(StatusCode, Json<UserView>), StatusCode> {
     let id = new.id.ok_or(StatusCode::UNPROCESSABLE_ENTITY)?;
-    let user = new.into_user(id);
-    validate(&user).map_err(|_| StatusCode::UNPROCESSABLE_ENTITY)?;
+    let user = new
+        .to_resource(id)
+        .and_then(|user| before_save(None, user))
+        .map_err(|_| StatusCode::UNPROCESSABLE_ENTITY)?;
     let stored =
         Stored::created(user, optimist::Version::FIRST).map_err(|_| StatusCode::CONFLICT)?;
     if store.insert(&stored, None).await.map_err(unavailable)? {
@@ -55,8 +57,8 @@ async fn put_user(
         };
         let user = body
             .to_resource(&id, Some(current.value()))
+            .and_then(|user| before_save(Some(current.value()), user))
             .map_err(|_| StatusCode::UNPROCESSABLE_ENTITY)?;
-        validate(&user).map_err(|_| StatusCode::UNPROCESSABLE_ENTITY)?;
         let next = current.successor(user).map_err(|_| StatusCode::CONFLICT)?;
         if store
             .update(&next, current.version())

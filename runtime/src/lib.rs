@@ -116,7 +116,9 @@ pub use resource::{
     Versioned, apply_merge_patch, body_version, redacted_representation,
 };
 pub use rules::ops::{Outcome, Written, create, delete, patch, put, read};
-pub use rules::{Collection, NoContent, Policy, Replacement, Tagged, View, content, kept, ops};
+pub use rules::{
+    Collection, Creation, NoContent, Policy, Replacement, Tagged, View, content, kept, ops,
+};
 pub use store::{MemoryStore, Slot, Store};
 
 /// `#[derive(Versioned)]`: see the [`Versioned`] trait.

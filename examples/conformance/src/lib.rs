@@ -9,6 +9,7 @@
 #![allow(clippy::missing_panics_doc, clippy::must_use_candidate)]
 
 pub mod bad_input;
+pub mod command_line;
 pub mod faults;
 pub mod retry;
 pub mod secrets;

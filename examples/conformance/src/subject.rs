@@ -26,6 +26,38 @@ pub struct Subject {
 }
 
 impl Subject {
+    /// The users service of `binary`, which reads bodies of up to
+    /// `body_limit` bytes.
+    #[must_use]
+    pub const fn users(binary: &'static str, body_limit: usize) -> Subject {
+        Subject {
+            binary,
+            collection: "/api/users",
+            resource: "User",
+            fields: ["name", "email"],
+            sensitive: "password",
+            already_applied: true,
+            caching: "private, no-cache",
+            body_limit,
+        }
+    }
+
+    /// The docs service of `binary`, which reads bodies of up to
+    /// `body_limit` bytes.
+    #[must_use]
+    pub const fn docs(binary: &'static str, body_limit: usize) -> Subject {
+        Subject {
+            binary,
+            collection: "/api/docs",
+            resource: "Doc",
+            fields: ["title", "body"],
+            sensitive: "accessKey",
+            already_applied: false,
+            caching: "no-cache",
+            body_limit,
+        }
+    }
+
     /// The path of the resource with `id`.
     #[must_use]
     pub fn path(&self, id: u64) -> String {

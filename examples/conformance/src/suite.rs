@@ -399,6 +399,8 @@ async fn openapi(s: &Subject, api: &Api) {
     assert!(item["put"]["responses"]["409"]["headers"]["ETag"].is_object());
     assert!(item["put"]["responses"]["428"].is_object());
     assert!(item["get"]["responses"]["304"]["headers"]["ETag"].is_object());
+    let found = &item["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    assert_eq!(found["properties"]["version"]["type"], "integer", "{found}");
     let headers: Vec<&str> = item["put"]["parameters"]
         .as_array()
         .unwrap()

@@ -34,7 +34,8 @@ macro_rules! each_backend {
 }
 
 /// The HTTP surface ([`suite`](crate::suite)) and the secrets check
-/// ([`secrets`](crate::secrets)) of `$subject`, on both backends.
+/// ([`secrets`](crate::secrets)) of `$subject`, on both backends, and its
+/// `--db` forms ([`command_line`](crate::command_line)).
 #[macro_export]
 macro_rules! http_tests {
     ($subject:path) => {
@@ -44,6 +45,11 @@ macro_rules! http_tests {
         $crate::each_backend!(no_secret_escapes, |backend| {
             $crate::secrets::no_secret_escapes(&$subject, backend)
         });
+
+        #[tokio::test]
+        async fn database_paths() {
+            $crate::command_line::database_paths(&$subject).await;
+        }
     };
 }
 

@@ -20,16 +20,12 @@ use optimist::{Collection, Error};
 
 use crate::model::Doc;
 pub use crate::routes::App;
+pub use optimist_example_kit::cli::CLIENT_TIMEOUT;
 
 /// The largest request body the service reads by default (`--body-limit`):
 /// room for a text of the most characters a document may hold (1 MiB)
 /// even where JSON escapes each one in 12 bytes (`\ud83d\ude00`).
 pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
-
-/// How long a client may take to send a request's head, and then its
-/// body, by default: a slower one is answered 408 and disconnected, so it
-/// cannot hold a connection or a handler.
-pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// What a client may send.
 #[derive(Debug, Clone, Copy)]
@@ -41,8 +37,8 @@ pub struct Limits {
     pub client_timeout: Duration,
 }
 
-/// The default database: a SQLite file beside the working directory.
-pub const DEFAULT_DB: &str = "sqlite://docs.db?mode=rwc";
+/// The default database: a SQLite file in the working directory.
+pub const DEFAULT_DB: &str = "docs.db";
 
 impl App {
     /// Connects to the database at `url` and applies migrations.

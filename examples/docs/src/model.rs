@@ -1,6 +1,7 @@
 //! The document resource, its revisions and the request bodies.
 
-use optimist::{Error, Replacement, Version, Versioned};
+use optimist::{Creation, Error, Replacement, Version, Versioned};
+use optimist_example_kit::schema::is_blank;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -197,18 +198,21 @@ pub struct DocPatch {
     version: Option<u64>,
 }
 
-impl NewDoc {
-    /// The document at `id` (the service validates it before it is saved).
-    #[must_use]
-    pub fn into_doc(self, id: u64) -> Doc {
-        Doc {
+impl Creation<Doc> for NewDoc {
+    fn id(&self) -> Option<u64> {
+        self.id
+    }
+
+    /// The document at `id`, with no history yet.
+    fn to_resource(&self, id: u64) -> Result<Doc, Error> {
+        Ok(Doc {
             id,
             version: 0,
-            title: self.title,
-            body: self.body,
-            access_key: self.access_key,
+            title: self.title.clone(),
+            body: self.body.clone(),
+            access_key: self.access_key.clone(),
             revisions: Vec::new(),
-        }
+        })
     }
 }
 
@@ -247,18 +251,15 @@ pub fn before_save(current: Option<&Doc>, doc: Doc) -> Result<Doc, Error> {
     })
 }
 
-/// The largest id: 15 digits, exact in every JSON parser (JavaScript's
-/// numbers are exact to 2^53).
-pub const MAX_ID: u64 = 999_999_999_999_999;
-
 /// The rules of each field, stated once: [`validate`] checks them and the
 /// OpenAPI schemas of the bodies say them (`schema_with`), so that any
 /// body the document allows is accepted.
 mod rule {
     use core::ops::RangeInclusive;
 
+    use optimist_example_kit::schema::{NOT_BLANK, text};
     use utoipa::openapi::schema::SchemaType;
-    use utoipa::openapi::{Object, ObjectBuilder, Type};
+    use utoipa::openapi::{Object, Type};
 
     /// Characters in a title.
     pub const TITLE: RangeInclusive<usize> = 1..=200;
@@ -267,22 +268,9 @@ mod rule {
     /// Characters in an access key.
     pub const ACCESS_KEY: RangeInclusive<usize> = 8..=256;
 
-    fn text(description: &str, length: &RangeInclusive<usize>) -> ObjectBuilder {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .description(Some(description))
-            .min_length(Some(*length.start()).filter(|min| *min > 0))
-            .max_length(Some(*length.end()))
-    }
-
-    /// A title has a character outside these (the schema's `[^\t\n\v\f\r ]`).
-    pub fn is_blank(c: char) -> bool {
-        matches!(c, '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ')
-    }
-
     pub fn title() -> Object {
         text("1 to 200 characters, not all of them whitespace", &TITLE)
-            .pattern(Some(r"[^\t\n\v\f\r ]"))
+            .pattern(Some(NOT_BLANK))
             .build()
     }
 
@@ -308,11 +296,9 @@ mod rule {
 /// The rules every stored document meets, as the bodies' schemas state them.
 pub fn validate(doc: &Doc) -> Result<(), Error> {
     let chars = |s: &str| s.chars().count();
-    let problem = if doc.id == 0 {
-        "`id` starts at 1"
-    } else if doc.id > MAX_ID {
-        "`id` is at most 999999999999999"
-    } else if doc.title.chars().all(rule::is_blank) {
+    let problem = if let Some(problem) = optimist_example_kit::id::problem(doc.id) {
+        problem
+    } else if doc.title.chars().all(is_blank) {
         "`title` cannot be empty or only whitespace"
     } else if !rule::TITLE.contains(&chars(&doc.title)) {
         "`title` has at most 200 characters"

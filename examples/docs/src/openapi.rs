@@ -7,19 +7,9 @@ use std::sync::LazyLock;
 
 use actix_web::HttpResponse;
 use optimist::openapi::{Conflict, EditConflictProblem, FieldConflict, Problem};
-use utoipa::{IntoParams, IntoResponses, OpenApi, ToSchema};
+use utoipa::{IntoResponses, OpenApi, ToSchema};
 
 use crate::model::{DocPatch, DocView, NewDoc, PutDoc, Revision};
-
-/// The document, with its `ETag`.
-#[derive(IntoResponses)]
-#[response(status = 200, headers(("ETag" = String, description = "The strong entity tag of the version returned")))]
-pub struct Found(#[to_schema] DocView);
-
-/// Created, with its `ETag` and `Location`.
-#[derive(IntoResponses)]
-#[response(status = 201, headers(("ETag" = String, description = "The entity tag of version 1 (or the next never-used version)"), ("Location" = String, description = "The document's URL")))]
-pub struct Created(#[to_schema] DocView);
 
 /// A 409 for a stale write, with a link to the revisions to merge from.
 #[derive(ToSchema)]
@@ -39,15 +29,6 @@ pub struct DocConflictProblem {
 #[response(status = 409, content_type = "application/problem+json", headers(("ETag" = String, description = "The strong entity tag of the current version")))]
 pub struct EditConflict(#[to_schema] DocConflictProblem);
 
-/// The document's id.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Path)]
-pub struct IdParam {
-    /// The document's id.
-    #[param(value_type = String, pattern = "^0*[1-9][0-9]{0,14}$")]
-    id: u64,
-}
-
 #[derive(OpenApi)]
 #[openapi(
     info(title = "optimist docs", description = "A conflict-aware wiki: optimistic concurrency with ETags, field-level conflicts and merges, a bounded revision history, RFC 9457 problems."),
@@ -58,11 +39,7 @@ pub struct IdParam {
 )]
 struct ApiDoc;
 
-static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
-    ApiDoc::openapi()
-        .to_json()
-        .unwrap_or_else(|e| unreachable!("the document serialises: {e}"))
-});
+static DOCUMENT: LazyLock<String> = LazyLock::new(optimist_example_kit::schema::document::<ApiDoc>);
 
 /// `GET /openapi.json`.
 pub async fn document() -> HttpResponse {

@@ -2,11 +2,20 @@
 
 use actix_web::web;
 use optimist::actix_web::{Deferred, Json, MergePatch, Path};
+use optimist::openapi::{
+    AlreadyExists, BadInput, Created, Found, NotFound, NotModified, PreconditionFailed,
+    PreconditionRequired, ReadConditions, Unavailable, WriteConditions,
+};
 use optimist::store::SqlStore;
 use optimist::{Collection, Error, NoContent, Preconditions, Tagged};
+use optimist_example_kit::id::IdParam;
 use serde::Deserialize;
 
 use crate::model::{Doc, DocView, NewDoc, PutDoc, Revision};
+use crate::openapi::EditConflict;
+
+/// What a handler of one document answers: the document with its `ETag`, or a problem.
+pub type Answer = Result<Tagged<DocView>, Error>;
 
 /// What every handler shares: the documents, each with its history,
 /// served under `/api/docs`.
@@ -37,59 +46,37 @@ fn with_revisions_link(id: u64, error: Error) -> Error {
 
 /// List every document.
 #[utoipa::path(get, path = "/api/docs", tag = "docs",
-    responses((status = 200, description = "Every document", body = [DocView]), optimist::openapi::Unavailable))]
+    responses((status = 200, description = "Every document", body = [DocView]), Unavailable))]
 pub async fn list(app: State) -> Result<web::Json<Vec<DocView>>, Error> {
     Ok(web::Json(app.docs.list().await?))
 }
 
 /// Create a document: 201, or 409 where the id exists.
 #[utoipa::path(post, path = "/api/docs", tag = "docs", request_body = NewDoc,
-    responses(crate::openapi::Created, optimist::openapi::AlreadyExists, optimist::openapi::BadInput, optimist::openapi::Unavailable))]
-pub async fn create(app: State, Json(new): Json<NewDoc>) -> Result<Tagged<DocView>, Error> {
-    match new.id {
-        Some(id) => app.docs.create(new.into_doc(id)).await,
-        None => {
-            app.docs
-                .create_numbered(new.into_doc(0), |d, id| d.id = id)
-                .await
-        }
-    }
+    responses(Created<DocView>, AlreadyExists, BadInput, Unavailable))]
+pub async fn create(app: State, Json(new): Json<NewDoc>) -> Answer {
+    app.docs.post(&new).await
 }
 
 /// Read a document (GET or HEAD), with its `ETag`; 304 if `If-None-Match` names it.
-#[utoipa::path(
-    get,
-    path = "/api/docs/{id}",
-    tag = "docs",
-    params(crate::openapi::IdParam, optimist::openapi::ReadConditions),
-    responses(
-        crate::openapi::Found,
-        optimist::openapi::NotModified,
-        optimist::openapi::NotFound,
-        optimist::openapi::PreconditionFailed,
-        optimist::openapi::BadInput
-    )
-)]
-pub async fn get(
-    app: State,
-    Path(id): Path<u64>,
-    pre: Preconditions,
-) -> Result<Tagged<DocView>, Error> {
+#[utoipa::path(get, path = "/api/docs/{id}", tag = "docs", params(IdParam, ReadConditions),
+    responses(Found<DocView>, NotModified, NotFound, PreconditionFailed, BadInput))]
+pub async fn get(app: State, Path(id): Path<u64>, pre: Preconditions) -> Answer {
     app.docs.get(&id, &pre).await
 }
 
 /// Replace a document, based on `If-Match` or the body's `version`; `If-None-Match: *` creates.
 #[utoipa::path(put, path = "/api/docs/{id}", tag = "docs", request_body = PutDoc,
-    params(crate::openapi::IdParam, optimist::openapi::WriteConditions),
-    responses(crate::openapi::Found, crate::openapi::Created, crate::openapi::EditConflict,
-        optimist::openapi::PreconditionFailed, optimist::openapi::PreconditionRequired,
-        optimist::openapi::NotFound, optimist::openapi::BadInput, optimist::openapi::Unavailable))]
+    params(IdParam, WriteConditions),
+    responses(Found<DocView>, Created<DocView>, EditConflict,
+        PreconditionFailed, PreconditionRequired,
+        NotFound, BadInput, Unavailable))]
 pub async fn put(
     app: State,
     Path(id): Path<u64>,
     pre: Preconditions,
     body: Deferred<Json<PutDoc>>,
-) -> Result<Tagged<DocView>, Error> {
+) -> Answer {
     // A stale `If-Match` is refused before a byte of the body is read.
     app.docs.precheck(&id, &pre).await?;
     let Json(body) = body.read().await?;
@@ -101,16 +88,16 @@ pub async fn put(
 #[utoipa::path(patch, path = "/api/docs/{id}", tag = "docs",
     request_body(content = crate::model::DocPatch, content_type = "application/merge-patch+json",
         description = "A JSON merge patch (RFC 7396) of title, body or accessKey; `version` names the version it is based on"),
-    params(crate::openapi::IdParam, optimist::openapi::WriteConditions),
-    responses(crate::openapi::Found, crate::openapi::EditConflict, optimist::openapi::PreconditionFailed,
-        optimist::openapi::PreconditionRequired, optimist::openapi::NotFound, optimist::openapi::BadInput,
-        optimist::openapi::Unavailable))]
+    params(IdParam, WriteConditions),
+    responses(Found<DocView>, EditConflict, PreconditionFailed,
+        PreconditionRequired, NotFound, BadInput,
+        Unavailable))]
 pub async fn patch(
     app: State,
     Path(id): Path<u64>,
     pre: Preconditions,
     body: Deferred<MergePatch<Doc>>,
-) -> Result<Tagged<DocView>, Error> {
+) -> Answer {
     app.docs.precheck(&id, &pre).await?;
     let MergePatch(patch) = body.read().await?;
     let patched = app.docs.patch(&id, &pre, &patch).await;
@@ -119,10 +106,10 @@ pub async fn patch(
 
 /// Delete a document and its history, based on `If-Match`.
 #[utoipa::path(delete, path = "/api/docs/{id}", tag = "docs",
-    params(crate::openapi::IdParam, optimist::openapi::WriteConditions),
-    responses((status = 204, description = "Deleted"), optimist::openapi::PreconditionFailed,
-        optimist::openapi::PreconditionRequired, optimist::openapi::NotFound, optimist::openapi::BadInput,
-        optimist::openapi::Unavailable))]
+    params(IdParam, WriteConditions),
+    responses((status = 204, description = "Deleted"), PreconditionFailed,
+        PreconditionRequired, NotFound, BadInput,
+        Unavailable))]
 pub async fn delete(
     app: State,
     Path(id): Path<u64>,
@@ -148,10 +135,10 @@ pub struct Range {
 /// The kept revisions, oldest first, ending with the current version. The
 /// `ETag` is the document's: the list changes only when the document does.
 #[utoipa::path(get, path = "/api/docs/{id}/revisions", tag = "docs",
-    params(crate::openapi::IdParam, Range, optimist::openapi::ReadConditions),
+    params(IdParam, Range, ReadConditions),
     responses((status = 200, description = "The revisions in the range", body = [Revision],
         headers(("ETag" = String, description = "The document's current entity tag"))),
-        optimist::openapi::NotModified, optimist::openapi::PreconditionFailed, optimist::openapi::NotFound, optimist::openapi::BadInput))]
+        NotModified, PreconditionFailed, NotFound, BadInput))]
 pub async fn revisions(
     app: State,
     Path(id): Path<u64>,
@@ -168,10 +155,10 @@ pub async fn revisions(
 
 /// One revision; its `ETag` is that of the version it records.
 #[utoipa::path(get, path = "/api/docs/{id}/revisions/{version}", tag = "docs",
-    params(crate::openapi::IdParam, ("version" = String, Path, pattern = "^0*[1-9][0-9]{0,8}$", description = "The version")),
+    params(IdParam, ("version" = String, Path, pattern = "^0*[1-9][0-9]{0,8}$", description = "The version")),
     responses((status = 200, description = "The document's text at that version", body = Revision,
         headers(("ETag" = String, description = "The entity tag of that version"))),
-        optimist::openapi::NotFound, optimist::openapi::BadInput))]
+        NotFound, BadInput))]
 pub async fn revision(
     app: State,
     Path((id, version)): Path<(u64, u32)>,

@@ -5,6 +5,7 @@
 
 pub mod model;
 pub mod openapi;
+pub mod password;
 pub mod routes;
 
 use std::future::Future;
@@ -27,12 +28,13 @@ use tokio::net::TcpListener;
 
 use crate::model::User;
 pub use crate::routes::App;
+pub use optimist_example_kit::cli::CLIENT_TIMEOUT;
 
 /// The largest request body the service reads.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-/// The default database: a SQLite file beside the working directory.
-pub const DEFAULT_DB: &str = "sqlite://users.db?mode=rwc";
+/// The default database: a SQLite file in the working directory.
+pub const DEFAULT_DB: &str = "users.db";
 
 impl App {
     /// Connects to the database at `url` and applies migrations.
@@ -43,7 +45,7 @@ impl App {
             .caching(Caching::PRIVATE);
         let users = Collection::new(store, "/api/users")
             .with_policy(policy)
-            .before_save(|_, user| model::validate(&user).map(|()| user));
+            .before_save(model::before_save);
         Ok(App { users })
     }
 }
@@ -95,10 +97,6 @@ async fn log(request: Request, next: Next) -> Response {
     }
     response
 }
-
-/// How long a client may take to send a request's head, and then its
-/// body, by default: a slower one cannot hold a connection or a handler.
-pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Serves `router` (the service's [`router`]) on `listener` until
 /// `shutdown` completes, then finishes the requests in flight (for at

@@ -1,11 +1,14 @@
 //! The user resource, its representation and the request bodies.
 
-use optimist::{Error, Replacement, Version, Versioned};
+use optimist::{Creation, Error, Replacement, Version, Versioned};
+use optimist_example_kit::schema::is_blank;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// A user as stored. `password` is write-only: compared and merged like
-/// any field, never returned, never shown in a conflict.
+/// A user as stored. The password is write-only: clients send it as
+/// `password`, the service keeps only its hash ([`crate::password`]),
+/// compared and merged like any field, never returned, never shown in a
+/// conflict.
 #[derive(Versioned, Serialize, Deserialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct User {
@@ -17,10 +20,11 @@ pub struct User {
     pub name: String,
     /// The email address.
     pub email: String,
-    /// The password (this example keeps it as sent; a real service would
-    /// keep a hash — see the closing note of the README).
+    /// The Argon2id hash of the password (`password` on the wire: a PUT
+    /// or PATCH sets it by sending a password).
     #[versioned(sensitive)]
-    pub password: String,
+    #[serde(rename = "password")]
+    pub password_hash: String,
 }
 
 /// A user as the API returns it.
@@ -121,17 +125,21 @@ pub struct UserPatch {
     version: Option<u64>,
 }
 
-impl NewUser {
-    /// The user at `id` (the service validates it before it is saved).
-    #[must_use]
-    pub fn into_user(self, id: u64) -> User {
-        User {
+impl Creation<User> for NewUser {
+    fn id(&self) -> Option<u64> {
+        self.id
+    }
+
+    /// The user at `id`, its password still as sent: [`before_save`]
+    /// validates it, then hashes it.
+    fn to_resource(&self, id: u64) -> Result<User, Error> {
+        Ok(User {
             id,
             version: 0,
-            name: self.name,
-            email: self.email,
-            password: self.password,
-        }
+            name: self.name.clone(),
+            email: self.email.clone(),
+            password_hash: self.password.clone(),
+        })
     }
 }
 
@@ -140,28 +148,21 @@ impl Replacement<User> for PutUser {
         self.version
     }
 
-    /// The requested state at `id`, from the current one (`None`: a create
-    /// with `If-None-Match: *`, which must carry a password).
-    /// A body that names another id is refused by optimist (422).
+    /// The requested state at `id`: a new password as sent, for
+    /// [`before_save`] to hash, or else the current hash (a create with
+    /// `If-None-Match: *` has none, and must carry a password). A body
+    /// that names another id is refused by optimist (422).
     fn to_resource(&self, &id: &u64, current: Option<&User>) -> Result<User, Error> {
-        let password = optimist::kept(
-            self.password.as_ref(),
-            current.map(|u| &u.password),
-            "password",
-        )?;
+        let kept = current.map(|u| &u.password_hash);
         Ok(User {
             id: self.id.unwrap_or(id),
-            version: current.map_or(0, |c| c.version),
+            version: 0,
             name: self.name.clone(),
             email: self.email.clone(),
-            password,
+            password_hash: optimist::kept(self.password.as_ref(), kept, "password")?,
         })
     }
 }
-
-/// The largest id: 15 digits, exact in every JSON parser (JavaScript's
-/// numbers are exact to 2^53).
-pub const MAX_ID: u64 = 999_999_999_999_999;
 
 /// The rules of each field, stated once: [`validate`] checks them and the
 /// OpenAPI schemas of the bodies say them (`schema_with`), so that any
@@ -169,8 +170,9 @@ pub const MAX_ID: u64 = 999_999_999_999_999;
 mod rule {
     use core::ops::RangeInclusive;
 
+    use optimist_example_kit::schema::{NOT_BLANK, text};
     use utoipa::openapi::schema::SchemaType;
-    use utoipa::openapi::{Object, ObjectBuilder, Type};
+    use utoipa::openapi::{Object, Type};
 
     /// Characters in a name.
     pub const NAME: RangeInclusive<usize> = 1..=200;
@@ -179,22 +181,9 @@ mod rule {
     /// Characters in a password.
     pub const PASSWORD: RangeInclusive<usize> = 1..=1024;
 
-    fn text(description: &str, length: &RangeInclusive<usize>) -> ObjectBuilder {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .description(Some(description))
-            .min_length(Some(*length.start()))
-            .max_length(Some(*length.end()))
-    }
-
-    /// A name has a character outside these (the schema's `[^\t\n\v\f\r ]`).
-    pub fn is_blank(c: char) -> bool {
-        matches!(c, '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ')
-    }
-
     pub fn name() -> Object {
         text("1 to 200 characters, not all of them whitespace", &NAME)
-            .pattern(Some(r"[^\t\n\v\f\r ]"))
+            .pattern(Some(NOT_BLANK))
             .build()
     }
 
@@ -233,19 +222,30 @@ mod rule {
     }
 }
 
-/// The rules every stored user meets, as the bodies' schemas state them.
-pub fn validate(user: &User) -> Result<(), Error> {
-    let problem = if user.id == 0 {
-        "`id` starts at 1"
-    } else if user.id > MAX_ID {
-        "`id` is at most 999999999999999"
-    } else if user.name.chars().all(rule::is_blank) {
+/// What runs before every save: the rules, checked on the password as
+/// sent, then the password hashed (a PATCH sets it like any member, so
+/// the hash is made here, whichever request changed it).
+///
+/// # Errors
+/// 422 for a broken rule.
+pub fn before_save(current: Option<&User>, mut user: User) -> Result<User, Error> {
+    validate(&user)?;
+    let current = current.map(|c| c.password_hash.as_str());
+    user.password_hash = crate::password::stored(user.password_hash, current)?;
+    Ok(user)
+}
+
+/// The rules every user meets, as the bodies' schemas state them.
+fn validate(user: &User) -> Result<(), Error> {
+    let problem = if let Some(problem) = optimist_example_kit::id::problem(user.id) {
+        problem
+    } else if user.name.chars().all(is_blank) {
         "`name` cannot be empty or only whitespace"
     } else if !rule::NAME.contains(&user.name.chars().count()) {
         "`name` has at most 200 characters"
     } else if !rule::is_email(&user.email) {
         "`email` must be an address such as `someone@example.org`: printable ASCII around one `@`, at most 254"
-    } else if !rule::PASSWORD.contains(&user.password.chars().count()) {
+    } else if !rule::PASSWORD.contains(&user.password_hash.chars().count()) {
         "`password` has 1 to 1024 characters"
     } else {
         return Ok(());

@@ -2,38 +2,13 @@
 //! utoipa from the handlers, including every header and every problem
 //! (described by optimist's `utoipa` feature).
 
-#![allow(dead_code)] // the types below exist to describe responses
-
 use std::sync::LazyLock;
 
 use axum::response::IntoResponse;
-pub use optimist::openapi::{
-    AlreadyExists, BadInput, Conflict, EditConflict, EditConflictProblem, FieldConflict, NotFound,
-    NotModified, PreconditionFailed, PreconditionRequired, Problem, ReadConditions, Unavailable,
-    WriteConditions,
-};
-use utoipa::{IntoParams, IntoResponses, OpenApi};
+use optimist::openapi::{Conflict, EditConflictProblem, FieldConflict, Problem};
+use utoipa::OpenApi;
 
 use crate::model::{NewUser, PutUser, UserPatch, UserView};
-
-/// The user, with its `ETag`.
-#[derive(IntoResponses)]
-#[response(status = 200, headers(("ETag" = String, description = "The strong entity tag of the version returned")))]
-pub struct Found(#[to_schema] UserView);
-
-/// Created, with its `ETag` and `Location`.
-#[derive(IntoResponses)]
-#[response(status = 201, headers(("ETag" = String, description = "The entity tag of version 1 (or the next never-used version)"), ("Location" = String, description = "The user's URL")))]
-pub struct Created(#[to_schema] UserView);
-
-/// The user's id.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Path)]
-pub struct IdParam {
-    /// The user's id.
-    #[param(value_type = String, pattern = "^0*[1-9][0-9]{0,14}$")]
-    id: u64,
-}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -44,11 +19,7 @@ pub struct IdParam {
 )]
 struct ApiDoc;
 
-static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
-    ApiDoc::openapi()
-        .to_json()
-        .unwrap_or_else(|e| unreachable!("the document serialises: {e}"))
-});
+static DOCUMENT: LazyLock<String> = LazyLock::new(optimist_example_kit::schema::document::<ApiDoc>);
 
 /// `GET /openapi.json`.
 pub async fn document() -> impl IntoResponse {

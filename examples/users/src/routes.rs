@@ -2,10 +2,18 @@
 
 use axum::extract::State;
 use optimist::axum::{Json, MergePatch, Path};
+use optimist::openapi::{
+    AlreadyExists, BadInput, Created, EditConflict, Found, NotFound, NotModified,
+    PreconditionFailed, PreconditionRequired, ReadConditions, Unavailable, WriteConditions,
+};
 use optimist::store::SqlStore;
 use optimist::{Collection, Error, NoContent, Preconditions, Tagged};
+use optimist_example_kit::id::IdParam;
 
 use crate::model::{NewUser, PutUser, User, UserView};
+
+/// What a handler of one user answers: the user with its `ETag`, or a problem.
+pub type Answer = Result<Tagged<UserView>, Error>;
 
 /// What every handler shares: the users, served under `/api/users`.
 #[derive(Clone)]
@@ -18,61 +26,36 @@ pub struct App {
 
 /// List every user.
 #[utoipa::path(get, path = "/api/users", tag = "users",
-    responses((status = 200, description = "Every user", body = [UserView]), crate::openapi::Unavailable))]
+    responses((status = 200, description = "Every user", body = [UserView]), Unavailable))]
 pub async fn list(State(app): State<App>) -> Result<axum::Json<Vec<UserView>>, Error> {
     Ok(axum::Json(app.users.list().await?))
 }
 
 /// Create a user: 201, or 409 where the id exists.
 #[utoipa::path(post, path = "/api/users", tag = "users", request_body = NewUser,
-    responses(crate::openapi::Created, crate::openapi::AlreadyExists, crate::openapi::BadInput, crate::openapi::Unavailable))]
-pub async fn create(
-    State(app): State<App>,
-    Json(new): Json<NewUser>,
-) -> Result<Tagged<UserView>, Error> {
-    match new.id {
-        Some(id) => app.users.create(new.into_user(id)).await,
-        None => {
-            app.users
-                .create_numbered(new.into_user(0), |u, id| u.id = id)
-                .await
-        }
-    }
+    responses(Created<UserView>, AlreadyExists, BadInput, Unavailable))]
+pub async fn create(State(app): State<App>, Json(new): Json<NewUser>) -> Answer {
+    app.users.post(&new).await
 }
 
 /// Read a user (GET or HEAD), with its `ETag`; 304 if `If-None-Match` names it.
-#[utoipa::path(
-    get,
-    path = "/api/users/{id}",
-    tag = "users",
-    params(crate::openapi::IdParam, crate::openapi::ReadConditions),
-    responses(
-        crate::openapi::Found,
-        crate::openapi::NotModified,
-        crate::openapi::NotFound,
-        crate::openapi::PreconditionFailed,
-        crate::openapi::BadInput
-    )
-)]
-pub async fn get(
-    State(app): State<App>,
-    Path(id): Path<u64>,
-    pre: Preconditions,
-) -> Result<Tagged<UserView>, Error> {
+#[utoipa::path(get, path = "/api/users/{id}", tag = "users", params(IdParam, ReadConditions),
+    responses(Found<UserView>, NotModified, NotFound, PreconditionFailed, BadInput))]
+pub async fn get(State(app): State<App>, Path(id): Path<u64>, pre: Preconditions) -> Answer {
     app.users.get(&id, &pre).await
 }
 
 /// Replace a user, based on `If-Match` or the body's `version`; `If-None-Match: *` creates.
 #[utoipa::path(put, path = "/api/users/{id}", tag = "users", request_body = PutUser,
-    params(crate::openapi::IdParam, crate::openapi::WriteConditions),
-    responses(crate::openapi::Found, crate::openapi::Created, crate::openapi::EditConflict, crate::openapi::PreconditionFailed,
-        crate::openapi::PreconditionRequired, crate::openapi::NotFound, crate::openapi::BadInput, crate::openapi::Unavailable))]
+    params(IdParam, WriteConditions),
+    responses(Found<UserView>, Created<UserView>, EditConflict, PreconditionFailed,
+        PreconditionRequired, NotFound, BadInput, Unavailable))]
 pub async fn put(
     State(app): State<App>,
     Path(id): Path<u64>,
     pre: Preconditions,
     Json(body): Json<PutUser>,
-) -> Result<Tagged<UserView>, Error> {
+) -> Answer {
     app.users.put(&id, &pre, &body).await
 }
 
@@ -80,22 +63,22 @@ pub async fn put(
 #[utoipa::path(patch, path = "/api/users/{id}", tag = "users",
     request_body(content = crate::model::UserPatch, content_type = "application/merge-patch+json",
         description = "A JSON merge patch (RFC 7396) of name, email or password; `version` names the version it is based on"),
-    params(crate::openapi::IdParam, crate::openapi::WriteConditions),
-    responses(crate::openapi::Found, crate::openapi::EditConflict, crate::openapi::PreconditionFailed,
-        crate::openapi::PreconditionRequired, crate::openapi::NotFound, crate::openapi::BadInput, crate::openapi::Unavailable))]
+    params(IdParam, WriteConditions),
+    responses(Found<UserView>, EditConflict, PreconditionFailed,
+        PreconditionRequired, NotFound, BadInput, Unavailable))]
 pub async fn patch(
     State(app): State<App>,
     Path(id): Path<u64>,
     pre: Preconditions,
     MergePatch(patch): MergePatch<User>,
-) -> Result<Tagged<UserView>, Error> {
+) -> Answer {
     app.users.patch(&id, &pre, &patch).await
 }
 
 /// Delete a user, based on `If-Match`.
-#[utoipa::path(delete, path = "/api/users/{id}", tag = "users", params(crate::openapi::IdParam, crate::openapi::WriteConditions),
-    responses((status = 204, description = "Deleted"), crate::openapi::PreconditionFailed, crate::openapi::PreconditionRequired,
-        crate::openapi::NotFound, crate::openapi::BadInput, crate::openapi::Unavailable))]
+#[utoipa::path(delete, path = "/api/users/{id}", tag = "users", params(IdParam, WriteConditions),
+    responses((status = 204, description = "Deleted"), PreconditionFailed, PreconditionRequired,
+        NotFound, BadInput, Unavailable))]
 pub async fn delete(
     State(app): State<App>,
     Path(id): Path<u64>,

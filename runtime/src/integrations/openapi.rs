@@ -53,6 +53,37 @@ pub struct EditConflictProblem {
     conflict: Conflict,
 }
 
+/// The resource as `V` (its view), with its `ETag`: the 200 of a read or
+/// a write.
+///
+/// ```
+/// use utoipa::{IntoResponses, ToSchema};
+/// #[derive(ToSchema)]
+/// struct NoteView { text: String }
+/// let found = optimist::openapi::Found::<NoteView>::responses();
+/// let json = serde_json::to_value(&found)?;
+/// assert!(json["200"]["headers"]["ETag"].is_object());
+/// assert!(json["200"]["content"]["application/json"]["schema"]["properties"]["text"].is_object());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(IntoResponses)]
+#[response(status = 200, headers(("ETag" = String, description = "The strong entity tag of the version returned")))]
+pub struct Found<V: ToSchema>(#[to_schema] V);
+
+/// The resource created, as `V` (its view), with its `ETag` and `Location`.
+///
+/// ```
+/// use utoipa::{IntoResponses, ToSchema};
+/// #[derive(ToSchema)]
+/// struct NoteView { text: String }
+/// let json = serde_json::to_value(optimist::openapi::Created::<NoteView>::responses())?;
+/// assert!(json["201"]["headers"]["Location"].is_object());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(IntoResponses)]
+#[response(status = 201, headers(("ETag" = String, description = "The entity tag of version 1 (or of the next version never used at that id)"), ("Location" = String, description = "The resource's URL")))]
+pub struct Created<V: ToSchema>(#[to_schema] V);
+
 /// The client's copy (named in `If-None-Match`) is current; no body.
 #[derive(IntoResponses)]
 #[response(status = 304, headers(("ETag" = String, description = "The current entity tag")))]

@@ -93,6 +93,59 @@ pub trait Replacement<T: Versioned> {
     fn to_resource(&self, id: &T::Id, current: Option<&T>) -> Result<T, Error>;
 }
 
+/// A POST body: the resource it creates, at the id it names or, naming
+/// none, at the next id of the store's sequence.
+///
+/// Every `Clone` resource is a creation of itself, at its own id; a body
+/// type of its own (one with an optional id, or a password to hash)
+/// implements this.
+///
+/// ```
+/// # #[derive(optimist::Versioned, serde::Serialize, Clone)]
+/// # struct Note { id: u64, version: u64, text: String }
+/// use optimist::{Creation, Error};
+///
+/// #[derive(serde::Deserialize)]
+/// struct NewNote { id: Option<u64>, text: String }
+///
+/// impl Creation<Note> for NewNote {
+///     fn id(&self) -> Option<u64> {
+///         self.id
+///     }
+///     fn to_resource(&self, id: u64) -> Result<Note, Error> {
+///         Ok(Note { id, version: 0, text: self.text.clone() })
+///     }
+/// }
+/// ```
+pub trait Creation<T: Versioned> {
+    /// The id the body names (`None`: the store picks one).
+    fn id(&self) -> Option<T::Id>;
+
+    /// The resource to create at `id` (any version: it is created at the
+    /// first one never used at `id`). It may be asked for again at
+    /// another id, where the store's next id turns out taken.
+    ///
+    /// # Errors
+    /// Whatever makes the body unusable, such as a 422 for a value that
+    /// breaks a rule; nothing is written.
+    fn to_resource(&self, id: T::Id) -> Result<T, Error>;
+}
+
+impl<T: Versioned + Clone> Creation<T> for T
+where
+    T::Id: Clone,
+{
+    #[inline]
+    fn id(&self) -> Option<T::Id> {
+        Some(Versioned::id(self).clone())
+    }
+
+    #[inline]
+    fn to_resource(&self, _: T::Id) -> Result<T, Error> {
+        Ok(self.clone())
+    }
+}
+
 /// A write-only field of a PUT body (a password, a key), which a client
 /// cannot read back and so may leave out to keep the current value: the
 /// value sent, else the current one, else (a create by PUT, which has no
@@ -249,7 +302,7 @@ where
     ///
     /// The hook may run more than once for one request (again after losing
     /// a race to a concurrent write, and once per id tried by
-    /// [`create_numbered`](Collection::create_numbered)), so it must not
+    /// [`post`](Collection::post) without an id), so it must not
     /// have effects of its own. A compared field it sets anew on every call
     /// (a timestamp) makes every write a change; keep such fields `skip`.
     ///
@@ -469,39 +522,50 @@ where
         Ok(self.respond(&stored, Outcome::Created))
     }
 
-    /// POST without an id: creates `value` at the next id of the store's
-    /// sequence, which `set_id` writes into it.
+    /// POST: creates the resource `body` asks for, at the id it names
+    /// (409 where that id exists) or else at the next id of the store's
+    /// sequence, and answers 201 with its `Location`. Ids the store picks
+    /// are integers, so `T::Id` is one (or made from one).
     ///
     /// ```
     /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
     /// # struct Note { id: u64, version: u64, text: String }
-    /// # use optimist::{Collection, MemoryStore, Preconditions, Tagged};
+    /// use optimist::{Collection, Creation, Error, MemoryStore, Tagged};
+    ///
+    /// struct NewNote { id: Option<u64>, text: &'static str }
+    /// impl Creation<Note> for NewNote {
+    ///     fn id(&self) -> Option<u64> { self.id }
+    ///     fn to_resource(&self, id: u64) -> Result<Note, Error> {
+    ///         Ok(Note { id, version: 0, text: self.text.into() })
+    ///     }
+    /// }
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-    /// # let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
-    /// # notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
-    /// # let pre = Preconditions::default();
-    /// let note = Note { id: 0, version: 0, text: "b".into() };
-    /// let created: Tagged<Note> = notes.create_numbered(note, |n, id| n.id = id).await?;
-    /// let response = created.to_response::<Vec<u8>>();
+    /// let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+    /// let named: Tagged<Note> = notes.post(&NewNote { id: Some(1), text: "a" }).await?;
+    /// let numbered: Tagged<Note> = notes.post(&NewNote { id: None, text: "b" }).await?;
+    /// let response = numbered.to_response::<Vec<u8>>();
+    /// assert_eq!(response.status(), 201);
     /// assert_eq!(response.headers()["location"], "/notes/2");
+    /// let again = notes.post::<Note>(&NewNote { id: Some(1), text: "c" }).await;
+    /// assert_eq!(again.unwrap_err().status(), 409);
     /// # Ok::<(), optimist::Error>(()) }).unwrap();
     /// ```
     ///
     /// # Errors
-    /// The hook's error, or 503.
-    pub async fn create_numbered<V: View<T> + Serialize>(
+    /// 409 when the id named exists, the body's or the hook's error, or
+    /// 503.
+    pub async fn post<V: View<T> + Serialize>(
         &self,
-        value: T,
-        set_id: impl Fn(&mut T, u64),
+        body: &impl Creation<T>,
     ) -> Result<Tagged<V>, Error>
     where
-        T: Clone,
+        T::Id: From<u64>,
     {
-        let number = |mut value: T, id| {
-            set_id(&mut value, id);
-            (self.before_save)(None, value)
+        let make = |id| (self.before_save)(None, body.to_resource(id)?);
+        let stored = match body.id() {
+            Some(id) => super::ops::create(&self.store, make(id)?).await?,
+            None => super::ops::create_next(&self.store, |n| make(T::Id::from(n))).await?,
         };
-        let stored = super::ops::create_next(&self.store, value, number).await?;
         Ok(self.respond(&stored, Outcome::Created))
     }
 

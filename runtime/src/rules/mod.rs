@@ -10,6 +10,6 @@ pub mod ops;
 mod policy;
 mod tagged;
 
-pub use collection::{Collection, Replacement, View, kept};
+pub use collection::{Collection, Creation, Replacement, View, kept};
 pub use policy::Policy;
 pub use tagged::{NoContent, Tagged};

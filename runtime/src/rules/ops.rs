@@ -173,9 +173,10 @@ where
     Err(contention())
 }
 
-/// Creates `value` at the next id of the store's sequence
+/// Creates a resource at the next id of the store's sequence
 /// ([`Store::next_id`]): `number` makes the resource at that id (and may
-/// refuse it). An id a client already took by naming it is skipped.
+/// refuse it). An id a client already took by naming it is skipped, so
+/// `number` may run more than once.
 ///
 /// ```
 /// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
@@ -184,23 +185,22 @@ where
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let store = MemoryStore::<Note>::new();
 /// optimist::create(&store, Note { id: 1, version: 0, text: "named".into() }).await?;
-/// let note = Note { id: 0, version: 0, text: "numbered".into() };
-/// let created = optimist::ops::create_next(&store, note, |n, id| Ok(Note { id, ..n })).await?;
+/// let numbered = |id| Ok(Note { id, version: 0, text: "numbered".into() });
+/// let created = optimist::ops::create_next(&store, numbered).await?;
 /// assert_eq!(created.value().id, 2);
 /// # Ok::<(), optimist::Error>(()) }).unwrap();
 /// ```
 pub async fn create_next<T, S>(
     store: &S,
-    value: T,
-    number: impl Fn(T, u64) -> Result<T, Error>,
+    number: impl Fn(u64) -> Result<T, Error>,
 ) -> Result<Stored<T>, Error>
 where
-    T: Versioned + Clone,
+    T: Versioned,
     T::Id: Serialize + fmt::Display,
     S: Store<T>,
 {
     for _ in 0..MAX_ATTEMPTS {
-        let numbered = number(value.clone(), store.next_id().await?)?;
+        let numbered = number(store.next_id().await?)?;
         match create(store, numbered).await {
             Err(Error::AlreadyExists { .. }) => {}
             done => return done,

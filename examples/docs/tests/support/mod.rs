@@ -5,13 +5,7 @@
 pub use optimist_conformance::{Api, Backend, Reply, Service, Subject, fresh_database};
 
 /// The docs service and its resource.
-pub const DOCS: Subject = Subject {
-    binary: env!("CARGO_BIN_EXE_docs"),
-    collection: "/api/docs",
-    resource: "Doc",
-    fields: ["title", "body"],
-    sensitive: "accessKey",
-    already_applied: false,
-    caching: "no-cache",
-    body_limit: optimist_example_docs::BODY_LIMIT,
-};
+pub const DOCS: Subject = Subject::docs(
+    env!("CARGO_BIN_EXE_docs"),
+    optimist_example_docs::BODY_LIMIT,
+);

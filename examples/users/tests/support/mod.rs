@@ -6,16 +6,10 @@ pub use optimist_conformance::{Api, BACKENDS, Backend, Reply, Service, Subject, 
 use serde_json::Value;
 
 /// The users service and its resource.
-pub const USERS: Subject = Subject {
-    binary: env!("CARGO_BIN_EXE_users"),
-    collection: "/api/users",
-    resource: "User",
-    fields: ["name", "email"],
-    sensitive: "password",
-    already_applied: true,
-    caching: "private, no-cache",
-    body_limit: optimist_example_users::BODY_LIMIT,
-};
+pub const USERS: Subject = Subject::users(
+    env!("CARGO_BIN_EXE_users"),
+    optimist_example_users::BODY_LIMIT,
+);
 
 /// A create body for user `id`.
 pub fn user(id: u64, name: &str) -> Value {

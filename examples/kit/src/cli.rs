@@ -1,0 +1,126 @@
+//! The command line and the log of a service binary.
+
+use std::time::Duration;
+
+use clap::Args;
+
+/// How long a client may take to send a request's head, and then its
+/// body, by default: a slower one cannot hold a connection or a handler.
+pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The options every service takes, besides its port.
+#[derive(Args, Debug, Clone)]
+pub struct Options {
+    /// The database: a SQLite file path (created on first run; by default
+    /// the service's own file in the working directory) or URL
+    /// (`sqlite://…`), or `postgres://…` to share one database between
+    /// processes.
+    #[arg(long, env = "DATABASE_URL", value_parser = database_url)]
+    pub db: Option<String>,
+    /// Milliseconds a client may take to send a request's head, and then
+    /// its body.
+    #[arg(long, default_value_t = CLIENT_TIMEOUT.as_secs() * 1000)]
+    pub client_timeout_ms: u64,
+}
+
+impl Options {
+    /// The database URL: the one given, else a SQLite file `default`
+    /// (such as `users.db`) in the working directory.
+    #[must_use]
+    pub fn db_or(&self, default: &str) -> String {
+        self.db.clone().unwrap_or_else(|| sqlite_url(default))
+    }
+
+    /// How long a client may take to send a request's head, then its body.
+    #[must_use]
+    pub fn client_timeout(&self) -> Duration {
+        Duration::from_millis(self.client_timeout_ms)
+    }
+}
+
+/// The URL of `--db`: a `sqlite:` or `postgres:` URL as given, a file
+/// path as the SQLite database it names (created if missing).
+///
+/// # Errors
+/// A one-line message with the accepted forms, for anything else.
+pub fn database_url(value: &str) -> Result<String, String> {
+    let url = ["sqlite:", "postgres://", "postgresql://"]
+        .iter()
+        .any(|scheme| value.starts_with(scheme));
+    // A path is the part of a URL before `?`: one with `?` or `#` in it,
+    // or a scheme of another database, cannot be told from a URL.
+    let path = !value.trim().is_empty() && !value.contains("://") && !value.contains(['?', '#']);
+    if url {
+        Ok(value.to_owned())
+    } else if path {
+        Ok(sqlite_url(value))
+    } else {
+        Err(format!(
+            "`{value}` is not a database this service opens: give a file path (users.db, \
+             /var/lib/users.db), a sqlite: URL or a postgres:// URL"
+        ))
+    }
+}
+
+fn sqlite_url(path: &str) -> String {
+    format!("sqlite://{path}?mode=rwc")
+}
+
+/// Logs to stderr at `RUST_LOG`'s levels (`info` by default).
+pub fn init_tracing() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// The database URL without its password, for the log.
+#[must_use]
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…{}", &url[..scheme], &url[at..]),
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_names_a_sqlite_file() {
+        assert_eq!(
+            database_url("users.db").unwrap(),
+            "sqlite://users.db?mode=rwc"
+        );
+        assert_eq!(
+            database_url("/var/lib/users.db").unwrap(),
+            "sqlite:///var/lib/users.db?mode=rwc"
+        );
+        assert_eq!(database_url("sqlite://a.db").unwrap(), "sqlite://a.db");
+        assert_eq!(database_url("sqlite::memory:").unwrap(), "sqlite::memory:");
+        assert_eq!(
+            database_url("postgres://u@h/db").unwrap(),
+            "postgres://u@h/db"
+        );
+    }
+
+    #[test]
+    fn anything_else_is_one_line_with_the_forms() {
+        for bad in ["", "  ", "mysql://h/db", "a.db?mode=ro"] {
+            let e = database_url(bad).unwrap_err();
+            assert!(
+                !e.contains('\n') && e.contains("file path") && e.contains("postgres://"),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_log_never_shows_a_password() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://…@h/db");
+        assert_eq!(redact("sqlite://a.db"), "sqlite://a.db");
+    }
+}
