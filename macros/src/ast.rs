@@ -38,14 +38,16 @@ pub struct Resource<'a> {
     pub version: Field<'a>,
     /// Compared fields, in declaration order: their index is their place.
     pub compared: Vec<Field<'a>>,
-    /// Wire names of `skip` fields.
-    pub skipped: Vec<String>,
+    /// `skip` fields: never compared.
+    pub skipped: Vec<Field<'a>>,
 }
 
 pub struct Field<'a> {
     pub member: &'a Ident,
     pub ty: &'a Type,
     pub wire: String,
+    /// Its column in a table store: the Rust name, or `column = ".."`.
+    pub column: String,
     pub sensitive: bool,
 }
 
@@ -73,11 +75,17 @@ impl<'a> Input<'a> {
                                 .and_then(|rule| case::rename(rule, &name))
                         })
                         .unwrap_or_else(|| name.clone());
+                    let column = field_attrs
+                        .column
+                        .value
+                        .as_ref()
+                        .map_or_else(|| name.clone(), |(column, _)| column.clone());
                     Some(ParsedField {
                         field: Field {
                             member,
                             ty: &field.ty,
                             wire,
+                            column,
                             sensitive: field_attrs.sensitive.is_set(),
                         },
                         attrs: field_attrs,

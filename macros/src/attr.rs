@@ -50,6 +50,8 @@ pub struct FieldAttrs {
     pub version: Once<()>,
     pub sensitive: Once<()>,
     pub skip: Once<()>,
+    /// `column = "name"`: the field's column in a table store.
+    pub column: Once<String>,
 }
 
 /// Calls `each` for every item of every `#[versioned(..)]`.
@@ -108,7 +110,7 @@ impl ContainerAttrs {
                     )
                 })?;
                 out.krate.set(span, path, cx);
-            } else if ["id", "version", "sensitive", "skip"]
+            } else if ["id", "version", "sensitive", "skip", "column"]
                 .iter()
                 .any(|f| meta.path.is_ident(f))
             {
@@ -131,9 +133,18 @@ impl FieldAttrs {
             version: Once::new("version"),
             sensitive: Once::new("sensitive"),
             skip: Once::new("skip"),
+            column: Once::new("column"),
         };
         versioned_items(attrs, cx, |meta, cx| {
             let span = meta.path.segments[0].ident.span();
+            if meta.path.is_ident("column") {
+                let lit: LitStr = meta
+                    .value()
+                    .and_then(syn::parse::ParseBuffer::parse)
+                    .map_err(|_| meta.error("expected `column = \"name\"`"))?;
+                out.column.set(lit.span(), lit.value(), cx);
+                return Ok(());
+            }
             let flag = if meta.path.is_ident("id") {
                 &mut out.id
             } else if meta.path.is_ident("version") {
@@ -146,7 +157,7 @@ impl FieldAttrs {
                 return Err(meta.error("this attribute belongs on the struct, not on a field"));
             } else {
                 return Err(meta.error(
-                    "unknown attribute: expected one of `id`, `version`, `sensitive`, `skip`",
+                    "unknown attribute: expected one of `id`, `version`, `sensitive`, `skip`, `column = \"name\"`",
                 ));
             };
             if !meta.input.is_empty() && !meta.input.peek(Token![,]) {

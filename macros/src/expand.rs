@@ -30,9 +30,17 @@ pub fn derive(resource: &Resource<'_>) -> TokenStream {
     });
     // Only emitted where there are some: the trait's default is empty.
     let skipped = (!resource.skipped.is_empty()).then(|| {
-        let names = &resource.skipped;
+        let names = resource.skipped.iter().map(|f| &f.wire);
         quote!(const SKIPPED: &'static [&'static str] = &[#(#names),*];)
     });
+    let columns = [&resource.id, &resource.version]
+        .into_iter()
+        .chain(&resource.compared)
+        .chain(&resource.skipped)
+        .map(|f| {
+            let (wire, column) = (&f.wire, &f.column);
+            quote!((#wire, #column))
+        });
     // The version field's type must be one optimist counts with: the
     // trait's bound on `VersionField`, spanned at the field's type, puts a
     // wrong one's error there, once (with the `on_unimplemented` message),
@@ -49,6 +57,7 @@ pub fn derive(resource: &Resource<'_>) -> TokenStream {
             const VERSION_FIELD: &'static str = #version_wire;
             const FIELDS: &'static [#p::Field] = &[#(#fields),*];
             #skipped
+            const COLUMNS: &'static [(&'static str, &'static str)] = &[#(#columns),*];
 
             #[inline]
             fn id(&self) -> &Self::Id {

@@ -20,7 +20,8 @@ use proc_macro::TokenStream;
 ///
 /// Field attributes: `#[versioned(id)]`, `#[versioned(version)]` (default:
 /// the fields named `id` and `version`), `#[versioned(sensitive)]`,
-/// `#[versioned(skip)]`. Container attributes:
+/// `#[versioned(skip)]`, `#[versioned(column = "name")]` (the column in a
+/// table store; default: the field's name). Container attributes:
 /// `#[versioned(resource = "User")]`, `#[versioned(crate = "path")]`.
 /// See the trait's documentation in `optimist`.
 #[proc_macro_derive(Versioned, attributes(versioned))]

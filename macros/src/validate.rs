@@ -25,12 +25,14 @@ pub fn check<'a>(input: Input<'a>, cx: &Ctxt) -> Option<Resource<'a>> {
     let mut role_reported = false;
     let mut compared = Vec::new();
     let mut skipped = Vec::new();
+    let mut columns: Vec<(String, Span)> = Vec::new();
     for parsed in fields {
         let (field, attrs) = (parsed.field, &parsed.attrs);
         role_reported |= check_combinations(attrs, cx);
+        check_column(&field, attrs, &mut columns, cx);
         let span = |flag: &crate::attr::Once<()>| flag.span().unwrap_or_else(|| field.span());
         if attrs.skip.is_set() {
-            skipped.push(field.wire);
+            skipped.push(field);
         } else if attrs.id.is_set() || (!explicit_id && parsed.name == "id") {
             // Flags on a field that is the id by its name alone.
             sensitive_role(attrs, &attrs.id, "id", cx);
@@ -125,6 +127,41 @@ fn check_combinations(attrs: &FieldAttrs, cx: &Ctxt) -> bool {
         }
     }
     lost_role
+}
+
+/// A column name is a plain SQL identifier, used by one field only.
+fn check_column(field: &Field<'_>, attrs: &FieldAttrs, seen: &mut Vec<(String, Span)>, cx: &Ctxt) {
+    let span = attrs.column.span().unwrap_or_else(|| field.span());
+    let plain = field
+        .column
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && field
+            .column
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !plain {
+        cx.push(syn::Error::new(
+            span,
+            format!(
+                "`{}` is not a plain SQL column name: use letters, digits and `_`, as in `column = \"user_name\"`",
+                field.column
+            ),
+        ));
+    } else if seen
+        .iter()
+        .any(|(c, _)| c.eq_ignore_ascii_case(&field.column))
+    {
+        cx.push(syn::Error::new(
+            span,
+            format!(
+                "a second field in column `{}`: each field needs a column of its own; rename one with `#[versioned(column = \"..\")]`",
+                field.column
+            ),
+        ));
+    }
+    seen.push((field.column.clone(), span));
 }
 
 fn missing(span: Span, role: &str, example: &str) -> syn::Error {

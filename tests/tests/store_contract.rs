@@ -91,7 +91,17 @@ async fn list_and_ids<S: Store<Note>>(store: &S) {
         .iter()
         .map(|s| s.value().id)
         .collect();
-    assert_eq!(ids, [30, 10, 20], "live resources in creation order");
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, [10, 20, 30], "the live resources");
+    let again: Vec<u64> = store
+        .list()
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.value().id)
+        .collect();
+    assert_eq!(ids, again, "in an order that stays");
     let a = store.next_id().await.unwrap();
     let b = store.next_id().await.unwrap();
     assert!(b > a, "{b} > {a}");
@@ -177,6 +187,16 @@ async fn sqlite_store_meets_the_contract() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_store_meets_the_contract() {
     contract(common::postgres_store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_table_store_meets_the_contract() {
+    contract(common::sqlite_table_store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_table_store_meets_the_contract() {
+    contract(common::postgres_table_store).await;
 }
 
 #[tokio::test]

@@ -52,6 +52,29 @@ pub trait Versioned: Sized {
     /// it is not listed; stored stamps are keyed by name, so they survive.
     const FIELDS: &'static [Field];
 
+    /// Each serialised field's `(wire name, column)` in a table of its
+    /// own ([`TableStore`](crate::store::TableStore)): id, version, the
+    /// compared fields, then the skipped ones. The column is the Rust
+    /// field's name, or `#[versioned(column = "..")]`. Empty (the default
+    /// of a hand-written impl): every column is named as on the wire.
+    ///
+    /// ```
+    /// #[derive(optimist::Versioned, serde::Serialize)]
+    /// #[serde(rename_all = "camelCase")]
+    /// struct User {
+    ///     id: u64,
+    ///     version: u32,
+    ///     display_name: String,
+    ///     #[versioned(column = "mail")]
+    ///     email: String,
+    /// }
+    ///
+    /// use optimist::Versioned;
+    /// assert_eq!(User::COLUMNS, [("id", "id"), ("version", "version"),
+    ///     ("displayName", "display_name"), ("email", "mail")]);
+    /// ```
+    const COLUMNS: &'static [(&'static str, &'static str)] = &[];
+
     /// The wire names of `#[versioned(skip)]` fields: the service's own
     /// bookkeeping, which takes no part in comparison or merge and is left
     /// out of the `current` representation of a conflict.

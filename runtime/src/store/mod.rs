@@ -10,10 +10,14 @@ use crate::resource::{Stored, Versioned};
 mod memory;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod table;
 
 pub use memory::MemoryStore;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use sql::SqlStore;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use table::{TablePool, TableStore};
 
 /// What a store holds under an id.
 #[derive(Debug, Clone, PartialEq, Eq)]

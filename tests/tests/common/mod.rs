@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use optimist::Versioned;
-use optimist::store::SqlStore;
+use optimist::store::{SqlStore, TableStore};
 use serde::{Deserialize, Serialize};
 
 /// A note: one plain field, one renamed, one sensitive.
@@ -57,4 +57,36 @@ pub async fn postgres_store() -> SqlStore<Note> {
     SqlStore::connect(&postgres_url(), &fresh_table())
         .await
         .unwrap()
+}
+
+/// The notes' own table, as an application would have made it, plus the
+/// two columns a table store adds.
+fn notes_table(table: &str) -> String {
+    format!(
+        "CREATE TABLE {table} (id BIGINT PRIMARY KEY, title TEXT NOT NULL, body_text TEXT NOT NULL, \
+         secret TEXT NOT NULL, version BIGINT NOT NULL DEFAULT 1, optimist_stamps TEXT)"
+    )
+}
+
+pub async fn sqlite_table_store() -> TableStore<Note> {
+    let dir = std::env::temp_dir().join(format!("optimist-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("tables.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let table = fresh_table();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(notes_table(&table)))
+        .execute(&pool)
+        .await
+        .unwrap();
+    TableStore::new(pool, &table).await.unwrap()
+}
+
+pub async fn postgres_table_store() -> TableStore<Note> {
+    let pool = sqlx::PgPool::connect(&postgres_url()).await.unwrap();
+    let table = fresh_table();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(notes_table(&table)))
+        .execute(&pool)
+        .await
+        .unwrap();
+    TableStore::new(pool, &table).await.unwrap()
 }

@@ -1,0 +1,487 @@
+//! A store on the application's own table: one typed column per field.
+
+use core::marker::PhantomData;
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
+
+use crate::http::Version;
+use crate::problem::StoreError;
+use crate::resource::{Stamps, Stored, Versioned};
+use crate::store::{Slot, Store};
+
+mod columns;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+use columns::Columns;
+
+/// A [`Store`] on a table the application owns, in SQLite (feature
+/// `sqlite`) or PostgreSQL (feature `postgres`), on the application's own
+/// sqlx pool: what JPA's `@Version` or Rails' `lock_version` do, with
+/// optimist's preconditions, field-level conflicts and merges on top.
+///
+/// Each field is a column of its own type, named as the Rust field (or
+/// `#[versioned(column = "..")]`); the version is an integer column, and
+/// one more column, `optimist_stamps` (text), holds the version at which
+/// each field last changed. Columns of the table that the resource does
+/// not name are left to the database. `#[versioned(skip)]` fields are the
+/// database's: read with every load, never written (an `updated_at` that
+/// a trigger or a `DEFAULT` fills).
+///
+/// Every statement is built once, when the store is made, from the
+/// table's own columns; each write is one `UPDATE … WHERE id = … AND
+/// version = …` (or an `INSERT … ON CONFLICT DO NOTHING`) checked by its
+/// row count, so any number of processes may share the table.
+///
+/// # An existing table
+///
+/// Two columns make a table conflict-aware; existing rows start at
+/// version 1, and a row without stamps counts every field as changed at
+/// its current version, so the first stale write to it is refused rather
+/// than merged:
+///
+/// ```sql
+/// ALTER TABLE articles ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
+/// ALTER TABLE articles ADD COLUMN optimist_stamps TEXT;
+/// ```
+///
+/// [`TableStore::migration`] gives these statements for a resource type,
+/// and [`TableStore::new`] refuses a table that lacks a column, naming it.
+///
+/// # Deletes
+///
+/// A delete removes the row and, in the same transaction, records the id's
+/// last version in `optimist_tombstones`, so that a later create at that
+/// id continues after it: no version, and so no `ETag` a client kept,
+/// ever names two resources (RFC 9110 §8.8.3 asks a strong validator to
+/// change whenever the representation does). Rows the application deletes
+/// itself leave no tombstone: a create at such an id starts again at
+/// version 1, and an old `ETag` of version 1 matches it. Where the
+/// application deletes rows, let it delete through the store, or keep the
+/// row and make its `deleted` flag a field that a PATCH sets.
+///
+/// # Values
+///
+/// On PostgreSQL every column type that `jsonb_populate_record` reads
+/// works, `json`/`jsonb` columns for nested values included. On SQLite,
+/// values are text, integers, reals and nulls; a column declared
+/// `BOOLEAN` reads back as `true`/`false`, and one declared `JSON` holds
+/// nested values.
+///
+/// ```
+/// # #[cfg(feature = "sqlite")] {
+/// use optimist::store::TableStore;
+/// use optimist::{Collection, Preconditions, Tagged};
+///
+/// #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+/// struct Article { id: i64, version: i64, title: String }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let pool = sqlx::SqlitePool::connect("sqlite::memory:").await?;
+/// sqlx::raw_sql("CREATE TABLE articles (id INTEGER PRIMARY KEY, title TEXT NOT NULL);
+///                INSERT INTO articles VALUES (1, 'Old');").execute(&pool).await?;
+/// let migration = sqlx::AssertSqlSafe(TableStore::<Article>::migration("articles"));
+/// sqlx::raw_sql(migration).execute(&pool).await?;
+///
+/// let store = TableStore::<Article>::new(pool.clone(), "articles").await?;
+/// let articles = Collection::new(store, "/articles");
+/// let (pre, v1) = (Preconditions::default(), 1);
+/// let saved: Tagged<Article> = articles.put(&1, &pre, &Article { id: 1, version: v1, title: "New".into() }).await?;
+/// assert_eq!(saved.to_response::<Vec<u8>>().headers()["etag"], "\"v2\"");
+/// let title: String = sqlx::query_scalar("SELECT title FROM articles").fetch_one(&pool).await?;
+/// assert_eq!(title, "New");
+///
+/// // Another client, still at version 1, is refused: the title changed since.
+/// let stale = articles.put::<Article>(&1, &pre, &Article { id: 1, version: v1, title: "Other".into() }).await;
+/// assert_eq!(stale.unwrap_err().status(), 409);
+/// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+/// # }
+/// ```
+pub struct TableStore<T> {
+    pool: Pool,
+    sql: Arc<Statements>,
+    _resource: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for TableStore<T> {
+    fn clone(&self) -> Self {
+        TableStore {
+            pool: self.pool.clone(),
+            sql: Arc::clone(&self.sql),
+            _resource: PhantomData,
+        }
+    }
+}
+
+/// A pool a [`TableStore`] runs on: a `sqlx::SqlitePool` or a
+/// `sqlx::PgPool` (each `Into<TablePool>`).
+#[derive(Clone, Debug)]
+pub struct TablePool(Pool);
+
+#[derive(Clone, Debug)]
+enum Pool {
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlx::SqlitePool),
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::PgPool),
+}
+
+#[cfg(feature = "sqlite")]
+impl From<sqlx::SqlitePool> for TablePool {
+    fn from(pool: sqlx::SqlitePool) -> Self {
+        TablePool(Pool::Sqlite(pool))
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl From<sqlx::PgPool> for TablePool {
+    fn from(pool: sqlx::PgPool) -> Self {
+        TablePool(Pool::Postgres(pool))
+    }
+}
+
+/// Runs `$body` with `$pool` bound to whichever native pool `$on` holds:
+/// the statements differ by dialect, the code that runs them does not.
+macro_rules! on_pool {
+    ($on:expr, |$pool:ident| $body:expr) => {
+        match $on {
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite($pool) => $body,
+            #[cfg(feature = "postgres")]
+            Pool::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// The statements of one resource type on one table, in its dialect.
+/// `$1` is always the resource (or its id) as JSON; versions and stamps
+/// are bound beside it.
+struct Statements {
+    load: SqlStr,
+    live_version: SqlStr,
+    list: SqlStr,
+    insert: SqlStr,
+    update: SqlStr,
+    delete: SqlStr,
+    next_id: SqlStr,
+    table: String,
+}
+
+/// Every name in these statements was checked to be a plain identifier
+/// and every wire name to be free of quotes; every value is a bind
+/// parameter.
+fn checked(sql: String) -> SqlStr {
+    AssertSqlSafe(Arc::<str>::from(sql)).into_sql_str()
+}
+
+fn store_error(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
+    StoreError::new(e)
+}
+
+/// The stamps column every conflict-aware table has.
+const STAMPS: &str = "optimist_stamps";
+
+/// The tables every table store shares: the one behind
+/// [`Store::next_id`], and the last version of each deleted id.
+const SHARED_TABLES: [&str; 2] = [
+    "CREATE TABLE IF NOT EXISTS optimist_sequences (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS optimist_tombstones (name TEXT NOT NULL, id TEXT NOT NULL, \
+     version BIGINT NOT NULL, PRIMARY KEY (name, id))",
+];
+
+/// The statements on the tombstones, the same in both dialects: `$1`
+/// the table, `$2` the id as JSON.
+const TOMBSTONE: &str = "SELECT version FROM optimist_tombstones WHERE name = $1 AND id = $2";
+const BURY: &str = "INSERT INTO optimist_tombstones (name, id, version) VALUES ($1, $2, $3) \
+     ON CONFLICT (name, id) DO UPDATE SET version = excluded.version";
+const EXHUME: &str = "DELETE FROM optimist_tombstones WHERE name = $1 AND id = $2 AND version = $3";
+
+impl<T: Versioned> TableStore<T> {
+    /// The store of `T` on `table`, whose columns are read once, now: one
+    /// per field, the version's and `optimist_stamps`. Creates the small
+    /// `optimist_sequences` table for server-chosen ids if it is missing.
+    ///
+    /// # Errors
+    /// No such table, a missing column (the message gives the statement
+    /// that adds it), a name that is not a plain SQL identifier, or the
+    /// database not answering.
+    pub async fn new(pool: impl Into<TablePool>, table: &str) -> Result<Self, StoreError> {
+        let columns = Columns::of::<T>(table)?;
+        let migration = Self::migration(table);
+        let TablePool(pool) = pool.into();
+        on_pool!(&pool, |p| {
+            for statement in SHARED_TABLES {
+                // Processes that start together race on `CREATE TABLE IF
+                // NOT EXISTS` (PostgreSQL reports the loser): try again.
+                let mut attempt = 0;
+                while let Err(e) = sqlx::query(statement).execute(p).await {
+                    attempt += 1;
+                    if attempt == 5 {
+                        return Err(store_error(e));
+                    }
+                }
+            }
+        });
+        let sql = match &pool {
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite(p) => sqlite::prepare(p, &columns, &migration).await?,
+            #[cfg(feature = "postgres")]
+            Pool::Postgres(p) => postgres::prepare(p, &columns, &migration).await?,
+        };
+        Ok(TableStore {
+            pool,
+            sql: Arc::new(sql),
+            _resource: PhantomData,
+        })
+    }
+
+    /// The statements that make an existing `table` conflict-aware for
+    /// `T`: its version column (existing rows at version 1) and
+    /// `optimist_stamps`. Run them once, in a migration.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize)]
+    /// # struct Article { id: u64, version: u64, title: String }
+    /// # #[cfg(feature = "sqlite")]
+    /// assert_eq!(
+    ///     optimist::store::TableStore::<Article>::migration("articles"),
+    ///     "ALTER TABLE articles ADD COLUMN version BIGINT NOT NULL DEFAULT 1;\n\
+    ///      ALTER TABLE articles ADD COLUMN optimist_stamps TEXT;\n"
+    /// );
+    /// ```
+    #[must_use]
+    pub fn migration(table: &str) -> String {
+        let version = columns::column_of::<T>(T::VERSION_FIELD);
+        format!(
+            "ALTER TABLE {table} ADD COLUMN {version} BIGINT NOT NULL DEFAULT 1;\n\
+             ALTER TABLE {table} ADD COLUMN {STAMPS} TEXT;\n"
+        )
+    }
+}
+
+fn json<V: Serialize + ?Sized>(value: &V) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(store_error)
+}
+
+fn db_version(version: Version) -> Result<i64, StoreError> {
+    i64::try_from(version.get())
+        .map_err(|_| store_error("versions above i64::MAX do not fit a BIGINT column"))
+}
+
+/// A row as every load statement selects it: the resource as JSON (keyed
+/// by wire name), its version and its stamps (`NULL` for a row written
+/// before the table was conflict-aware).
+struct Row {
+    body: String,
+    version: i64,
+    stamps: Option<String>,
+}
+
+fn decode<T: Versioned + DeserializeOwned>(row: &Row) -> Result<Stored<T>, StoreError> {
+    let version = stored_version(row.version)?;
+    let mut value: T = serde_json::from_str(&row.body).map_err(store_error)?;
+    value.set_version(version).map_err(store_error)?;
+    let stamps = match &row.stamps {
+        Some(stamps) => serde_json::from_str(stamps).map_err(store_error)?,
+        None => serde_json::Value::Null,
+    };
+    Stored::new(value, Stamps::from_json::<T>(&stamps, version))
+        .ok_or_else(|| store_error("a stored version is not valid"))
+}
+
+/// Reads the three columns of [`Row`] from a row of either driver.
+macro_rules! row {
+    ($row:expr) => {{
+        use sqlx::Row as _;
+        let row = $row;
+        Row {
+            body: row.try_get("body").map_err(store_error)?,
+            version: row.try_get("version").map_err(store_error)?,
+            stamps: row.try_get("stamps").map_err(store_error)?,
+        }
+    }};
+}
+
+impl<T> TableStore<T> {
+    /// The tombstone of the id `id` (as JSON), if it was deleted.
+    async fn tombstone<U>(&self, id: &str) -> Result<Option<Slot<U>>, StoreError> {
+        let version: Option<i64> = on_pool!(&self.pool, |p| {
+            sqlx::query_scalar(TOMBSTONE)
+                .bind(&self.sql.table)
+                .bind(id)
+                .fetch_optional(p)
+                .await
+                .map_err(store_error)?
+        });
+        version
+            .map(|v| stored_version(v).map(Slot::Deleted))
+            .transpose()
+    }
+}
+
+fn stored_version(version: i64) -> Result<Version, StoreError> {
+    u64::try_from(version)
+        .ok()
+        .and_then(Version::new)
+        .ok_or_else(|| store_error("a stored version is not positive"))
+}
+
+impl<T> Store<T> for TableStore<T>
+where
+    T: Versioned + Serialize + DeserializeOwned + Send + Sync,
+    T::Id: Serialize + Sync,
+{
+    async fn load(&self, id: &T::Id) -> Result<Option<Slot<T>>, StoreError> {
+        let id = json(id)?;
+        let row = on_pool!(&self.pool, |p| {
+            let found = sqlx::query(self.sql.load.clone())
+                .bind(&id)
+                .fetch_optional(p)
+                .await
+                .map_err(store_error)?;
+            match found {
+                Some(found) => Some(row!(found)),
+                None => None,
+            }
+        });
+        if let Some(row) = row {
+            return decode(&row).map(|stored| Some(Slot::Live(stored)));
+        }
+        self.tombstone(&id).await
+    }
+
+    async fn live_version(&self, id: &T::Id) -> Result<Option<Version>, StoreError> {
+        let id = json(id)?;
+        let version: Option<i64> = on_pool!(&self.pool, |p| {
+            sqlx::query_scalar(self.sql.live_version.clone())
+                .bind(id)
+                .fetch_optional(p)
+                .await
+                .map_err(store_error)?
+        });
+        version.map(stored_version).transpose()
+    }
+
+    async fn list(&self) -> Result<Vec<Stored<T>>, StoreError> {
+        let rows: Vec<Row> = on_pool!(&self.pool, |p| {
+            let found = sqlx::query(self.sql.list.clone())
+                .fetch_all(p)
+                .await
+                .map_err(store_error)?;
+            let mut rows = Vec::with_capacity(found.len());
+            for found in found {
+                rows.push(row!(found));
+            }
+            rows
+        });
+        rows.iter().map(decode).collect()
+    }
+
+    async fn insert(&self, record: &Stored<T>, after: Option<Version>) -> Result<bool, StoreError> {
+        let (body, version) = (json(record.value())?, db_version(record.version())?);
+        let stamps = record.stamps().to_json::<T>().to_string();
+        let id = json(record.value().id())?;
+        let after = after.map(db_version).transpose()?;
+        // The tombstone and the row change together: an id is free when it
+        // has no row and no tombstone, or the tombstone `after` names.
+        let done = on_pool!(&self.pool, |p| {
+            let mut tx = p.begin().await.map_err(store_error)?;
+            let free = match after {
+                None => sqlx::query(TOMBSTONE)
+                    .bind(&self.sql.table)
+                    .bind(&id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(store_error)?
+                    .is_none(),
+                Some(after) => {
+                    sqlx::query(EXHUME)
+                        .bind(&self.sql.table)
+                        .bind(&id)
+                        .bind(after)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(store_error)?
+                        .rows_affected()
+                        == 1
+                }
+            };
+            let inserted = free
+                && sqlx::query(self.sql.insert.clone())
+                    .bind(body)
+                    .bind(version)
+                    .bind(stamps)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?
+                    .rows_affected()
+                    == 1;
+            if inserted {
+                tx.commit().await.map_err(store_error)?;
+            }
+            inserted
+        });
+        Ok(done)
+    }
+
+    async fn update(&self, record: &Stored<T>, expected: Version) -> Result<bool, StoreError> {
+        let (body, version) = (json(record.value())?, db_version(record.version())?);
+        let stamps = record.stamps().to_json::<T>().to_string();
+        let expected = db_version(expected)?;
+        let done = on_pool!(&self.pool, |p| {
+            sqlx::query(self.sql.update.clone())
+                .bind(body)
+                .bind(version)
+                .bind(stamps)
+                .bind(expected)
+                .execute(p)
+                .await
+                .map_err(store_error)?
+                .rows_affected()
+        });
+        Ok(done == 1)
+    }
+
+    async fn delete(&self, id: &T::Id, expected: Version) -> Result<bool, StoreError> {
+        let (id, expected) = (json(id)?, db_version(expected)?);
+        let done = on_pool!(&self.pool, |p| {
+            let mut tx = p.begin().await.map_err(store_error)?;
+            let deleted = sqlx::query(self.sql.delete.clone())
+                .bind(&id)
+                .bind(expected)
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?
+                .rows_affected()
+                == 1;
+            if deleted {
+                sqlx::query(BURY)
+                    .bind(&self.sql.table)
+                    .bind(&id)
+                    .bind(expected)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                tx.commit().await.map_err(store_error)?;
+            }
+            deleted
+        });
+        Ok(done)
+    }
+
+    async fn next_id(&self) -> Result<u64, StoreError> {
+        let value: i64 = on_pool!(&self.pool, |p| {
+            sqlx::query_scalar(self.sql.next_id.clone())
+                .bind(&self.sql.table)
+                .fetch_one(p)
+                .await
+                .map_err(store_error)?
+        });
+        u64::try_from(value).map_err(store_error)
+    }
+}

@@ -1,0 +1,94 @@
+//! The statements of a table store in PostgreSQL's dialect: rows become
+//! JSON with `json_build_object`, and JSON becomes a typed row with
+//! `jsonb_populate_record`, so every column type converts as PostgreSQL
+//! itself converts it.
+
+use sqlx::PgPool;
+
+use super::columns::{Column, Columns, Declared, quoted};
+use super::{STAMPS, Statements, checked, store_error};
+use crate::problem::StoreError;
+
+/// Reads the table's columns, checks them and builds the statements.
+pub async fn prepare(
+    pool: &PgPool,
+    columns: &Columns,
+    migration: &str,
+) -> Result<Statements, StoreError> {
+    let declared: Vec<(String, String)> = sqlx::query_as(
+        "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a \
+         WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped",
+    )
+    .bind(quoted(&columns.table))
+    .fetch_all(pool)
+    .await
+    .map_err(store_error)?;
+    let declared: Vec<Declared> = declared
+        .into_iter()
+        .map(|(name, ty)| Declared { name, ty })
+        .collect();
+    columns.check(&declared, migration)?;
+    Ok(statements(columns, &declared))
+}
+
+/// `json_build_object(pairs)`, in calls of at most 50 pairs joined as
+/// `jsonb` (a function takes at most 100 arguments).
+fn object(pairs: &[String]) -> String {
+    pairs
+        .chunks(50)
+        .map(|chunk| format!("jsonb_build_object({})", chunk.join(", ")))
+        .collect::<Vec<_>>()
+        .join(" || ")
+}
+
+fn statements(c: &Columns, declared: &[Declared]) -> Statements {
+    let (t, id, v) = (quoted(&c.table), quoted(c.id.name), quoted(c.version.name));
+    // The exact (case-sensitive) name the table gave each column, which
+    // `jsonb_populate_record` matches.
+    let exact = |col: &Column| {
+        Columns::declared(declared, col.name)
+            .map_or_else(|| col.name.to_owned(), |d| d.name.clone())
+    };
+    let body: Vec<String> = c
+        .all()
+        .map(|col| format!("'{}', {}", col.wire, quoted(col.name)))
+        .collect();
+    let select = format!(
+        "SELECT ({})::text AS body, {v}::bigint AS version, {STAMPS} AS stamps FROM {t}",
+        object(&body)
+    );
+    // The resource's JSON (keyed by wire name) as a row of the table.
+    let renamed: Vec<String> = [&c.id]
+        .into_iter()
+        .chain(&c.written)
+        .map(|col| format!("'{}', $1::jsonb -> '{}'", exact(col), col.wire))
+        .collect();
+    let record = format!(
+        "jsonb_populate_record(NULL::{t}, {}) AS r",
+        object(&renamed)
+    );
+    let by_id = format!(
+        "{id} = (jsonb_populate_record(NULL::{t}, jsonb_build_object('{}', $1::jsonb))).{id}",
+        exact(&c.id)
+    );
+    let w = c.writes(|col| format!("r.{}", quoted(col.name)));
+    Statements {
+        load: checked(format!("{select} WHERE {by_id}")),
+        live_version: checked(format!("SELECT {v}::bigint FROM {t} WHERE {by_id}")),
+        list: checked(format!("{select} ORDER BY {id}")),
+        insert: checked(format!(
+            "INSERT INTO {t} ({}) SELECT {} FROM {record} ON CONFLICT DO NOTHING",
+            w.columns, w.values
+        )),
+        update: checked(format!(
+            "UPDATE {t} SET {} FROM {record} WHERE {t}.{id} = r.{id} AND {t}.{v} = $4",
+            w.set
+        )),
+        delete: checked(format!("DELETE FROM {t} WHERE {by_id} AND {v} = $2")),
+        next_id: checked(format!(
+            "INSERT INTO optimist_sequences (name, value) VALUES ($1, (SELECT COALESCE(MAX({id}), 0) + 1 FROM {t})) \
+             ON CONFLICT (name) DO UPDATE SET value = GREATEST(optimist_sequences.value + 1, EXCLUDED.value) RETURNING value"
+        )),
+        table: c.table.clone(),
+    }
+}

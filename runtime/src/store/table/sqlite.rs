@@ -1,0 +1,83 @@
+//! The statements of a table store in SQLite's dialect: rows become JSON
+//! with `json_object`, JSON becomes column values with `json_extract`.
+
+use sqlx::SqlitePool;
+
+use super::columns::{Column, Columns, Declared, quoted};
+use super::{STAMPS, Statements, checked, store_error};
+use crate::problem::StoreError;
+
+/// Reads the table's columns, checks them and builds the statements.
+pub async fn prepare(
+    pool: &SqlitePool,
+    columns: &Columns,
+    migration: &str,
+) -> Result<Statements, StoreError> {
+    let declared: Vec<(String, String)> =
+        sqlx::query_as("SELECT name, type FROM pragma_table_info($1)")
+            .bind(&columns.table)
+            .fetch_all(pool)
+            .await
+            .map_err(store_error)?;
+    let declared: Vec<Declared> = declared
+        .into_iter()
+        .map(|(name, ty)| Declared {
+            name,
+            ty: ty.to_ascii_lowercase(),
+        })
+        .collect();
+    columns.check(&declared, migration)?;
+    Ok(statements(columns, &declared))
+}
+
+fn statements(c: &Columns, declared: &[Declared]) -> Statements {
+    let (t, id, v) = (quoted(&c.table), quoted(c.id.name), quoted(c.version.name));
+    // SQLite has no boolean or JSON values of its own: the declared type
+    // says how a column reads back into JSON.
+    let value = |col: &Column| {
+        let ty = Columns::declared(declared, col.name).map_or("", |d| d.ty.as_str());
+        let name = quoted(col.name);
+        if ty.contains("bool") {
+            format!(
+                "CASE WHEN {name} IS NULL THEN NULL WHEN {name} THEN json('true') ELSE json('false') END"
+            )
+        } else if ty.contains("json") {
+            format!("json({name})")
+        } else {
+            name
+        }
+    };
+    let body = c
+        .all()
+        .map(|col| format!("'{}', {}", col.wire, value(col)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let select = format!(
+        "SELECT json_object({body}) AS body, CAST({v} AS INTEGER) AS version, {STAMPS} AS stamps FROM {t}"
+    );
+    let field = |col: &Column| format!("json_extract($1, '$.\"{}\"')", col.wire);
+    let w = c.writes(field);
+    let by_id = format!("{id} = json_extract($1, '$')");
+    Statements {
+        load: checked(format!("{select} WHERE {by_id}")),
+        live_version: checked(format!(
+            "SELECT CAST({v} AS INTEGER) FROM {t} WHERE {by_id}"
+        )),
+        list: checked(format!("{select} ORDER BY {id}")),
+        insert: checked(format!(
+            "INSERT INTO {t} ({}) VALUES ({}) ON CONFLICT DO NOTHING",
+            w.columns, w.values
+        )),
+        update: checked(format!(
+            "UPDATE {t} SET {} WHERE {id} = {} AND {v} = $4",
+            w.set,
+            field(&c.id)
+        )),
+        delete: checked(format!("DELETE FROM {t} WHERE {by_id} AND {v} = $2")),
+        next_id: checked(format!(
+            "INSERT INTO optimist_sequences (name, value) VALUES ($1, (SELECT COALESCE(MAX({id}), 0) + 1 FROM {t})) \
+             ON CONFLICT (name) DO UPDATE SET value = MAX(optimist_sequences.value + 1, excluded.value) RETURNING value"
+        )),
+        table: c.table.clone(),
+    }
+}

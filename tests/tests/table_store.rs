@@ -1,0 +1,187 @@
+//! The table store on an application's own table, on SQLite and
+//! PostgreSQL: rows that were there before optimist, renamed columns,
+//! columns the database fills, booleans, and the errors that name what a
+//! table lacks.
+
+mod common;
+
+use optimist::store::TableStore;
+use optimist::{Collection, Error, Preconditions, Tagged};
+use serde::{Deserialize, Serialize};
+
+#[derive(optimist::Versioned, Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+struct Article {
+    id: i64,
+    version: i64,
+    #[versioned(column = "headline")]
+    title: String,
+    published: bool,
+    /// Filled by the table's `DEFAULT`: read, never written.
+    #[versioned(skip)]
+    #[serde(default)]
+    created_by: String,
+}
+
+enum Db {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl Db {
+    async fn both() -> Vec<Db> {
+        let dir = std::env::temp_dir().join(format!("optimist-table-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.join("articles.db").display());
+        vec![
+            Db::Sqlite(sqlx::SqlitePool::connect(&url).await.unwrap()),
+            Db::Postgres(
+                sqlx::PgPool::connect(&common::postgres_url())
+                    .await
+                    .unwrap(),
+            ),
+        ]
+    }
+
+    async fn run(&self, sql: String) {
+        let sql = sqlx::AssertSqlSafe(sql);
+        match self {
+            Db::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await.map(drop),
+            Db::Postgres(p) => sqlx::raw_sql(sql).execute(p).await.map(drop),
+        }
+        .unwrap();
+    }
+
+    async fn store(&self, table: &str) -> Result<TableStore<Article>, optimist::StoreError> {
+        match self {
+            Db::Sqlite(p) => TableStore::new(p.clone(), table).await,
+            Db::Postgres(p) => TableStore::new(p.clone(), table).await,
+        }
+    }
+
+    /// An application's table with a row in it, before optimist.
+    async fn legacy_table(&self) -> String {
+        let t = common::fresh_table();
+        self.run(format!(
+            "CREATE TABLE {t} (id BIGINT PRIMARY KEY, headline TEXT NOT NULL, published BOOLEAN NOT NULL, \
+             created_by TEXT NOT NULL DEFAULT 'the database', notes TEXT);
+             INSERT INTO {t} (id, headline, published, notes) VALUES (1, 'Old', FALSE, 'kept');"
+        ))
+        .await;
+        t
+    }
+}
+
+#[tokio::test]
+async fn an_existing_table_becomes_conflict_aware() {
+    for db in Db::both().await {
+        let t = db.legacy_table().await;
+        let refused = db
+            .store(&t)
+            .await
+            .err()
+            .expect("no version column yet")
+            .to_string();
+        assert!(
+            refused.contains("`version`, `optimist_stamps`") && refused.contains("ALTER TABLE"),
+            "names the columns and the migration: {refused}"
+        );
+        db.run(TableStore::<Article>::migration(&t)).await;
+        let articles = Collection::new(db.store(&t).await.unwrap(), "/articles");
+        let pre = Preconditions::default();
+
+        let old: Tagged<Article> = articles.get(&1, &pre).await.unwrap();
+        let response = old.to_response::<Vec<u8>>();
+        assert_eq!(
+            response.headers()["etag"],
+            "\"v1\"",
+            "existing rows start at version 1"
+        );
+        let old: Article = serde_json::from_slice(response.body()).unwrap();
+        assert_eq!((old.title.as_str(), old.published), ("Old", false));
+        assert_eq!(old.created_by, "the database");
+
+        // A row written before optimist has no stamps: every field counts
+        // as changed at its version, so a stale patch is refused, never
+        // merged on a guess.
+        db.run(format!("UPDATE {t} SET version = 3 WHERE id = 1"))
+            .await;
+        let patch =
+            optimist::ResourcePatch::new(serde_json::json!({"published": true, "version": 2}))
+                .unwrap();
+        let refused = articles
+            .patch::<Article>(&1, &pre, &patch)
+            .await
+            .unwrap_err();
+        assert!(matches!(refused, Error::Conflict(_)), "{refused:?}");
+
+        let edit = Article {
+            title: "New".into(),
+            published: true,
+            version: 3,
+            ..old.clone()
+        };
+        let put = articles.put::<Article>(&1, &pre, &edit).await.unwrap();
+        assert_eq!(put.to_response::<Vec<u8>>().headers()["etag"], "\"v4\"");
+        // Now stamped: a patch based on v3 of a field changed since is a
+        // conflict; one of nothing changed since would merge.
+        let stale = Article {
+            published: false,
+            ..edit.clone()
+        };
+        let refused = articles.put::<Article>(&1, &pre, &stale).await.unwrap_err();
+        assert!(matches!(refused, Error::Conflict(_)), "{refused:?}");
+
+        // Created at a new id: the database fills what the resource leaves.
+        let new = Article {
+            id: 2,
+            version: 0,
+            title: "Fresh".into(),
+            published: true,
+            created_by: String::new(),
+        };
+        articles.create::<Article>(new).await.unwrap();
+        let fresh: Tagged<Article> = articles.get(&2, &pre).await.unwrap();
+        let fresh: Article = serde_json::from_slice(fresh.to_response::<Vec<u8>>().body()).unwrap();
+        assert_eq!(
+            (fresh.created_by.as_str(), fresh.published),
+            ("the database", true)
+        );
+
+        // The application's own column is the application's.
+        let notes = match &db {
+            Db::Sqlite(p) => {
+                sqlx::query_scalar::<_, Option<String>>(sqlx::AssertSqlSafe(format!(
+                    "SELECT notes FROM {t} WHERE id = 1"
+                )))
+                .fetch_one(p)
+                .await
+            }
+            Db::Postgres(p) => {
+                sqlx::query_scalar::<_, Option<String>>(sqlx::AssertSqlSafe(format!(
+                    "SELECT notes FROM {t} WHERE id = 1"
+                )))
+                .fetch_one(p)
+                .await
+            }
+        }
+        .unwrap();
+        assert_eq!(notes.as_deref(), Some("kept"));
+    }
+}
+
+#[tokio::test]
+async fn a_missing_table_or_field_column_is_named() {
+    for db in Db::both().await {
+        let none = db.store("no_such_table").await.err().unwrap().to_string();
+        assert!(none.contains("no table `no_such_table`"), "{none}");
+        let t = common::fresh_table();
+        db.run(format!(
+            "CREATE TABLE {t} (id BIGINT PRIMARY KEY, version BIGINT NOT NULL, title TEXT, published BOOLEAN, \
+             created_by TEXT, optimist_stamps TEXT)"
+        ))
+        .await;
+        let missing = db.store(&t).await.err().unwrap().to_string();
+        assert!(missing.contains("no column `headline`"), "{missing}");
+    }
+}
