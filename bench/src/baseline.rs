@@ -6,12 +6,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use optimist::store::SqlStore;
+use optimist::store::TableStore;
 use optimist::{Creation, Replacement, Slot, Store, Stored, View};
 
 use optimist_example_users::model::{NewUser, PutUser, User, UserView, before_save};
 
-type Users = SqlStore<User>;
+type Users = TableStore<User>;
 
 fn unavailable(_: impl std::fmt::Display) -> StatusCode {
     StatusCode::SERVICE_UNAVAILABLE

@@ -59,7 +59,9 @@
 //!
 //! New here? The guides (`guide::axum`, `guide::actix_web`, built with the
 //! `axum` and `actix-web` features as on docs.rs) walk a handler that loses
-//! updates to a conflict-aware one.
+//! updates to a conflict-aware one; `guide::tables` takes an application's
+//! own table and transactions there, as JPA's `@Version` or Rails'
+//! `lock_version` do.
 //!
 //! ## Features
 //!
@@ -68,7 +70,7 @@
 //! | `derive` (default) | `#[derive(Versioned)]` |
 //! | `axum` | `IntoResponse` for every error, extractors that reject with problem+json, `Tagged` as a response |
 //! | `actix-web` | the same for actix-web: `ResponseError`, `FromRequest`, `Responder` |
-//! | `sqlite`, `postgres` | `store::SqlStore` on sqlx |
+//! | `sqlite`, `postgres` | `store::TableStore` on the application's own table and sqlx pool, in its transactions; `store::SqlStore`, resources as JSON documents |
 //! | `utoipa` | OpenAPI schemas of the problems and responses (`openapi`) |
 //! | `reqwest` | `client::update`: read, change, write, retry on 409/412 |
 //!
@@ -87,13 +89,18 @@ mod resource;
 mod rules;
 pub mod store;
 
-/// Guides: from a handler that loses updates to a conflict-aware one.
-#[cfg(all(feature = "axum", feature = "actix-web"))]
+/// Guides: from a handler that loses updates to a conflict-aware one, and
+/// from an application's own table to a conflict-aware one.
 pub mod guide {
+    #[cfg(all(feature = "axum", feature = "actix-web"))]
     #[doc = include_str!("../guide/axum.md")]
     pub mod axum {}
+    #[cfg(all(feature = "axum", feature = "actix-web"))]
     #[doc = include_str!("../guide/actix_web.md")]
     pub mod actix_web {}
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    #[doc = include_str!("../guide/tables.md")]
+    pub mod tables {}
 }
 #[doc = include_str!("../guide/semantics.md")]
 pub mod semantics {}

@@ -185,3 +185,132 @@ async fn a_missing_table_or_field_column_is_named() {
         assert!(missing.contains("no column `headline`"), "{missing}");
     }
 }
+
+/// Puts `$edit` and an audit row (`$what`) in one transaction begun by
+/// `$begin`: whether it committed (the audit row may fail, and then the
+/// transaction is rolled back).
+macro_rules! audited_put {
+    ($begin:expr, $articles:expr, $edit:expr, $audit:expr, $what:expr) => {{
+        let tx = $articles
+            .store()
+            .transaction($begin.await.unwrap())
+            .unwrap();
+        let _: Tagged<Article> = $articles
+            .with_store(&tx)
+            .put(&1, &Preconditions::default(), &$edit)
+            .await
+            .unwrap();
+        let mut tx = tx.into_inner();
+        let audited = sqlx::query(sqlx::AssertSqlSafe($audit.to_owned()))
+            .bind($what)
+            .execute(&mut *tx)
+            .await;
+        if audited.is_ok() {
+            tx.commit().await.unwrap();
+            true
+        } else {
+            tx.rollback().await.unwrap();
+            false
+        }
+    }};
+}
+
+/// The application's audit row and optimist's write commit together, and
+/// roll back together: a failure after the write leaves neither.
+#[tokio::test]
+async fn an_audit_row_commits_and_rolls_back_with_the_write() {
+    for db in Db::both().await {
+        let t = db.legacy_table().await;
+        db.run(TableStore::<Article>::migration(&t)).await;
+        let audit = format!("{t}_audit");
+        db.run(format!(
+            "CREATE TABLE {audit} (article BIGINT NOT NULL, what TEXT NOT NULL CHECK (what <> ''))"
+        ))
+        .await;
+        let articles = Collection::new(db.store(&t).await.unwrap(), "/articles");
+        let pre = Preconditions::default();
+        let edit = |title: &str, version| Article {
+            id: 1,
+            version,
+            title: title.into(),
+            published: true,
+            created_by: String::new(),
+        };
+        let insert_audit = format!("INSERT INTO {audit} (article, what) VALUES (1, $1)");
+        let read_back = format!(
+            "SELECT (SELECT headline FROM {t} WHERE id = 1), (SELECT COUNT(*) FROM {audit})"
+        );
+
+        // Committed: the new version and the audit row.
+        // Rolled back by the audit row's own failure: neither.
+        for (title, version, what, commits) in
+            [("New", 1, "renamed", true), ("Newer", 2, "", false)]
+        {
+            let write = edit(title, version);
+            let ok = match &db {
+                Db::Sqlite(p) => audited_put!(
+                    p.begin_with("BEGIN IMMEDIATE"),
+                    articles,
+                    write,
+                    &insert_audit,
+                    what
+                ),
+                Db::Postgres(p) => audited_put!(p.begin(), articles, write, &insert_audit, what),
+            };
+            assert_eq!(ok, commits, "{title}");
+            let (headline, audited): (String, i64) = match &db {
+                Db::Sqlite(p) => {
+                    sqlx::query_as(sqlx::AssertSqlSafe(read_back.clone()))
+                        .fetch_one(p)
+                        .await
+                }
+                Db::Postgres(p) => {
+                    sqlx::query_as(sqlx::AssertSqlSafe(read_back.clone()))
+                        .fetch_one(p)
+                        .await
+                }
+            }
+            .unwrap();
+            assert_eq!((headline.as_str(), audited), ("New", 1), "after {title}");
+        }
+        let now: Tagged<Article> = articles.get(&1, &pre).await.unwrap();
+        assert_eq!(
+            now.to_response::<Vec<u8>>().headers()["etag"],
+            "\"v2\"",
+            "the rolled-back bump is gone"
+        );
+
+        // A stale write inside a transaction is refused like any other.
+        let Db::Postgres(p) = &db else { continue };
+        let tx = articles
+            .store()
+            .transaction(p.begin().await.unwrap())
+            .unwrap();
+        let stale = articles
+            .with_store(&tx)
+            .put::<Article>(&1, &pre, &edit("Stale", 1))
+            .await;
+        assert!(matches!(stale, Err(Error::Conflict(_))), "{stale:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_transaction_on_the_other_database_is_refused() {
+    let dbs = Db::both().await;
+    let (Db::Sqlite(sqlite), Db::Postgres(postgres)) = (&dbs[0], &dbs[1]) else {
+        unreachable!()
+    };
+    let t = dbs[0].legacy_table().await;
+    dbs[0].run(TableStore::<Article>::migration(&t)).await;
+    let store = TableStore::<Article>::new(sqlite.clone(), &t)
+        .await
+        .unwrap();
+    let refused = store
+        .transaction(postgres.begin().await.unwrap())
+        .err()
+        .unwrap();
+    assert!(
+        refused.to_string().contains("another kind of database"),
+        "{refused}"
+    );
+}

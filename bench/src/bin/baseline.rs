@@ -2,7 +2,6 @@
 //! example's own connection loop, for the HTTP load benchmark.
 
 use clap::Parser;
-use optimist::store::SqlStore;
 use optimist_bench::Serve;
 use optimist_example_users::{CLIENT_TIMEOUT, serve};
 use tokio::net::TcpListener;
@@ -17,7 +16,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
     // The benchmark baseline: no preconditions, no ETags, last write wins.
     let args = Serve::parse();
-    let store = SqlStore::connect(&args.db, "users").await?;
+    let store = optimist_example_users::db::users(&args.db).await?;
     let listener = TcpListener::bind(("127.0.0.1", args.port)).await?;
     // The script reads this line to find the port.
     println!("listening on http://{}", listener.local_addr()?);

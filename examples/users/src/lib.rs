@@ -3,6 +3,7 @@
 //! Run it with `cargo run -p optimist-example-users --bin users`; the
 //! repository's README has curl lines to try.
 
+pub mod db;
 pub mod model;
 pub mod openapi;
 pub mod password;
@@ -22,11 +23,9 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use optimist::content::BodyTimeout;
-use optimist::store::SqlStore;
 use optimist::{Caching, Collection, Error, Policy};
 use tokio::net::TcpListener;
 
-use crate::model::User;
 pub use crate::routes::App;
 pub use optimist_example_kit::cli::CLIENT_TIMEOUT;
 
@@ -39,7 +38,7 @@ pub const DEFAULT_DB: &str = "users.db";
 impl App {
     /// Connects to the database at `url` and applies migrations.
     pub async fn connect(url: &str) -> Result<App, optimist::StoreError> {
-        let store = SqlStore::<User>::connect(url, "users").await?;
+        let store = db::users(url).await?;
         let policy = Policy::DEFAULT
             .already_applied(true)
             .caching(Caching::PRIVATE);

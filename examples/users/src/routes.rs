@@ -6,7 +6,7 @@ use optimist::openapi::{
     AlreadyExists, BadInput, Created, EditConflict, Found, NotFound, NotModified,
     PreconditionFailed, PreconditionRequired, ReadConditions, Unavailable, WriteConditions,
 };
-use optimist::store::SqlStore;
+use optimist::store::TableStore;
 use optimist::{Collection, Error, NoContent, Preconditions, Tagged};
 use optimist_example_kit::id::IdParam;
 
@@ -21,7 +21,7 @@ pub struct App {
     /// The users, with the service's policy: conditional writes
     /// required, PATCH merged, lost-response retries answered 2xx, and
     /// private caching, each write validated first.
-    pub users: Collection<User, SqlStore<User>>,
+    pub users: Collection<User, TableStore<User>>,
 }
 
 /// List every user.

@@ -5,7 +5,7 @@
 mod support;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use reqwest::Method;
@@ -87,7 +87,12 @@ async fn scale_out(backend: Backend) {
 
 /// Writes until stopped; returns what the service acknowledged: the ids of
 /// created users and the last counter version acknowledged.
-async fn write_load(api: Api, worker: u64, stop: Arc<AtomicBool>) -> (Vec<u64>, u64) {
+async fn write_load(
+    api: Api,
+    worker: u64,
+    stop: Arc<AtomicBool>,
+    acks: Arc<AtomicUsize>,
+) -> (Vec<u64>, u64) {
     let (mut created, mut counter) = (Vec::new(), 0);
     for j in 0.. {
         if stop.load(Ordering::Relaxed) {
@@ -102,7 +107,10 @@ async fn write_load(api: Api, worker: u64, stop: Arc<AtomicBool>) -> (Vec<u64>, 
             .send()
             .await;
         match response {
-            Ok(r) if r.status() == 201 => created.push(id),
+            Ok(r) if r.status() == 201 => {
+                created.push(id);
+                acks.fetch_add(1, Ordering::Relaxed);
+            }
             Ok(r) if r.status().is_server_error() => panic!("5xx under load: {}", r.status()),
             Ok(_) => {}
             Err(_) => break, // the service died mid-request: not acknowledged
@@ -143,10 +151,19 @@ async fn crash(backend: Backend) {
     let mut service = Service::start(&USERS, &db);
     create_counter(&service.client()).await;
     let stop = Arc::new(AtomicBool::new(false));
+    let acks = Arc::new(AtomicUsize::new(0));
     let workers: Vec<_> = (0..4)
-        .map(|w| tokio::spawn(write_load(service.client(), w, stop.clone())))
+        .map(|w| tokio::spawn(write_load(service.client(), w, stop.clone(), acks.clone())))
         .collect();
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // Killed in the middle of the load, once it has written something
+    // (each create hashes a password, whose time depends on the machine).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for _ in 0..200 {
+        if acks.load(Ordering::Relaxed) > 20 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     service.kill();
     stop.store(true, Ordering::Relaxed);
     let mut acknowledged = Vec::new();

@@ -5,21 +5,35 @@
 mod support;
 
 use optimist_example_users::password;
-use serde_json::{Value, json};
+use serde_json::json;
 use support::{Backend, Service, USERS, fresh_database};
 
+async fn connect(db: &str) -> sqlx::SqliteConnection {
+    <sqlx::SqliteConnection as sqlx::Connection>::connect(db)
+        .await
+        .unwrap()
+}
+
 /// The stored password hash of user `id`, read from the database itself.
-async fn stored_hash(db: &str, id: u64) -> String {
-    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(db)
+async fn stored_hash(db: &str, id: i64) -> String {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut connect(db).await)
         .await
-        .unwrap();
-    let (body,): (String,) = sqlx::query_as("SELECT body FROM users WHERE id = ?")
-        .bind(id.to_string())
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
-    let body: Value = serde_json::from_str(&body).unwrap();
-    body["password"].as_str().unwrap().to_owned()
+        .unwrap()
+}
+
+/// Every value of every column of the users table, as text.
+async fn every_value(db: &str) -> Vec<String> {
+    let rows: Vec<(String, String, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT CAST(id AS TEXT), name, email, password_hash, CAST(version AS TEXT), optimist_stamps FROM users",
+    )
+    .fetch_all(&mut connect(db).await)
+    .await
+    .unwrap();
+    rows.into_iter()
+        .flat_map(|(a, b, c, d, e, f)| [a, b, c, d, e, f.unwrap_or_default()])
+        .collect()
 }
 
 #[tokio::test]
@@ -31,6 +45,22 @@ async fn no_password_is_stored_as_sent() {
         .create(&json!({"id": 1, "name": "Sam", "email": "sam@example.org", "password": "first secret"}))
         .await;
     assert_eq!(created.status, 201);
+    let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info('users')")
+        .fetch_all(&mut connect(&db).await)
+        .await
+        .unwrap();
+    assert_eq!(
+        columns,
+        [
+            "id",
+            "name",
+            "email",
+            "password_hash",
+            "version",
+            "optimist_stamps"
+        ],
+        "a relational table: one column per field"
+    );
     let first = stored_hash(&db, 1).await;
     assert!(
         first.starts_with("$argon2id$") && !first.contains("first secret"),
@@ -77,4 +107,7 @@ async fn no_password_is_stored_as_sent() {
         "{same:?}"
     );
     assert_eq!(stored_hash(&db, 1).await, second);
+    for value in every_value(&db).await {
+        assert!(!value.contains("secret"), "a password as sent: {value}");
+    }
 }

@@ -362,6 +362,31 @@ where
         &self.store
     }
 
+    /// This collection (path, policy, hook) on another store: the way to
+    /// run its writes inside a transaction
+    /// ([`TableTransaction`](crate::store::TableTransaction)), which
+    /// borrows as a store for as long as the view lives.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// use optimist::{Collection, MemoryStore, Store, Tagged};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+    /// let elsewhere = MemoryStore::<Note>::new();
+    /// let _: Tagged<Note> = notes.with_store(&elsewhere).create(Note { id: 1, version: 0, text: "a".into() }).await?;
+    /// assert_eq!((notes.store().list().await?.len(), elsewhere.list().await?.len()), (0, 1));
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
+    /// ```
+    pub fn with_store<R: Store<T>>(&self, store: R) -> Collection<T, R> {
+        Collection {
+            store,
+            policy: self.policy,
+            path: self.path.clone(),
+            before_save: Arc::clone(&self.before_save),
+        }
+    }
+
     /// A 200 with `body` for `stored`: its `ETag` and the policy's
     /// `Cache-Control`. For handlers that answer with something other
     /// than the resource's view, such as a list of its revisions.

@@ -17,7 +17,7 @@ pub use memory::MemoryStore;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use sql::SqlStore;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
-pub use table::{TablePool, TableStore};
+pub use table::{InTransaction, TablePool, TableStore, TableTransaction};
 
 /// What a store holds under an id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,4 +95,51 @@ pub trait Store<T: Versioned>: Send + Sync {
 
     /// A number never returned before by this store, for new ids.
     fn next_id(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}
+
+/// A store borrowed is a store: a collection can run on a store it does
+/// not own, such as a transaction ([`Collection::with_store`](crate::Collection::with_store)).
+impl<T: Versioned, S: Store<T>> Store<T> for &S {
+    fn load(&self, id: &T::Id) -> impl Future<Output = Result<Option<Slot<T>>, StoreError>> + Send {
+        (**self).load(id)
+    }
+
+    fn live_version(
+        &self,
+        id: &T::Id,
+    ) -> impl Future<Output = Result<Option<Version>, StoreError>> + Send {
+        (**self).live_version(id)
+    }
+
+    fn list(&self) -> impl Future<Output = Result<Vec<Stored<T>>, StoreError>> + Send {
+        (**self).list()
+    }
+
+    fn insert(
+        &self,
+        record: &Stored<T>,
+        after: Option<Version>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        (**self).insert(record, after)
+    }
+
+    fn update(
+        &self,
+        record: &Stored<T>,
+        expected: Version,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        (**self).update(record, expected)
+    }
+
+    fn delete(
+        &self,
+        id: &T::Id,
+        expected: Version,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        (**self).delete(id, expected)
+    }
+
+    fn next_id(&self) -> impl Future<Output = Result<u64, StoreError>> + Send {
+        (**self).next_id()
+    }
 }

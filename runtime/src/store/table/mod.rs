@@ -3,24 +3,24 @@
 use core::marker::PhantomData;
 use std::sync::Arc;
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
 
-use crate::http::Version;
 use crate::problem::StoreError;
-use crate::resource::{Stamps, Stored, Versioned};
-use crate::store::{Slot, Store};
+use crate::resource::Versioned;
 
 mod columns;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod run;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+mod transaction;
+
+pub use transaction::{InTransaction, TableTransaction};
 
 use columns::Columns;
 
-/// A [`Store`] on a table the application owns, in SQLite (feature
+/// A [`Store`](crate::store::Store) on a table the application owns, in SQLite (feature
 /// `sqlite`) or PostgreSQL (feature `postgres`), on the application's own
 /// sqlx pool: what JPA's `@Version` or Rails' `lock_version` do, with
 /// optimist's preconditions, field-level conflicts and merges on top.
@@ -123,8 +123,10 @@ impl<T> Clone for TableStore<T> {
 #[derive(Clone, Debug)]
 pub struct TablePool(Pool);
 
+/// Public in name only (the module is private): the sealed trait of
+/// [`InTransaction`] names it.
 #[derive(Clone, Debug)]
-enum Pool {
+pub enum Pool {
     #[cfg(feature = "sqlite")]
     Sqlite(sqlx::SqlitePool),
     #[cfg(feature = "postgres")]
@@ -169,6 +171,9 @@ struct Statements {
     update: SqlStr,
     delete: SqlStr,
     next_id: SqlStr,
+    /// How a write transaction starts: SQLite's must take the write lock
+    /// at once (a read lock that later upgrades fails under contention).
+    begin: &'static str,
     table: String,
 }
 
@@ -261,227 +266,5 @@ impl<T: Versioned> TableStore<T> {
             "ALTER TABLE {table} ADD COLUMN {version} BIGINT NOT NULL DEFAULT 1;\n\
              ALTER TABLE {table} ADD COLUMN {STAMPS} TEXT;\n"
         )
-    }
-}
-
-fn json<V: Serialize + ?Sized>(value: &V) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(store_error)
-}
-
-fn db_version(version: Version) -> Result<i64, StoreError> {
-    i64::try_from(version.get())
-        .map_err(|_| store_error("versions above i64::MAX do not fit a BIGINT column"))
-}
-
-/// A row as every load statement selects it: the resource as JSON (keyed
-/// by wire name), its version and its stamps (`NULL` for a row written
-/// before the table was conflict-aware).
-struct Row {
-    body: String,
-    version: i64,
-    stamps: Option<String>,
-}
-
-fn decode<T: Versioned + DeserializeOwned>(row: &Row) -> Result<Stored<T>, StoreError> {
-    let version = stored_version(row.version)?;
-    let mut value: T = serde_json::from_str(&row.body).map_err(store_error)?;
-    value.set_version(version).map_err(store_error)?;
-    let stamps = match &row.stamps {
-        Some(stamps) => serde_json::from_str(stamps).map_err(store_error)?,
-        None => serde_json::Value::Null,
-    };
-    Stored::new(value, Stamps::from_json::<T>(&stamps, version))
-        .ok_or_else(|| store_error("a stored version is not valid"))
-}
-
-/// Reads the three columns of [`Row`] from a row of either driver.
-macro_rules! row {
-    ($row:expr) => {{
-        use sqlx::Row as _;
-        let row = $row;
-        Row {
-            body: row.try_get("body").map_err(store_error)?,
-            version: row.try_get("version").map_err(store_error)?,
-            stamps: row.try_get("stamps").map_err(store_error)?,
-        }
-    }};
-}
-
-impl<T> TableStore<T> {
-    /// The tombstone of the id `id` (as JSON), if it was deleted.
-    async fn tombstone<U>(&self, id: &str) -> Result<Option<Slot<U>>, StoreError> {
-        let version: Option<i64> = on_pool!(&self.pool, |p| {
-            sqlx::query_scalar(TOMBSTONE)
-                .bind(&self.sql.table)
-                .bind(id)
-                .fetch_optional(p)
-                .await
-                .map_err(store_error)?
-        });
-        version
-            .map(|v| stored_version(v).map(Slot::Deleted))
-            .transpose()
-    }
-}
-
-fn stored_version(version: i64) -> Result<Version, StoreError> {
-    u64::try_from(version)
-        .ok()
-        .and_then(Version::new)
-        .ok_or_else(|| store_error("a stored version is not positive"))
-}
-
-impl<T> Store<T> for TableStore<T>
-where
-    T: Versioned + Serialize + DeserializeOwned + Send + Sync,
-    T::Id: Serialize + Sync,
-{
-    async fn load(&self, id: &T::Id) -> Result<Option<Slot<T>>, StoreError> {
-        let id = json(id)?;
-        let row = on_pool!(&self.pool, |p| {
-            let found = sqlx::query(self.sql.load.clone())
-                .bind(&id)
-                .fetch_optional(p)
-                .await
-                .map_err(store_error)?;
-            match found {
-                Some(found) => Some(row!(found)),
-                None => None,
-            }
-        });
-        if let Some(row) = row {
-            return decode(&row).map(|stored| Some(Slot::Live(stored)));
-        }
-        self.tombstone(&id).await
-    }
-
-    async fn live_version(&self, id: &T::Id) -> Result<Option<Version>, StoreError> {
-        let id = json(id)?;
-        let version: Option<i64> = on_pool!(&self.pool, |p| {
-            sqlx::query_scalar(self.sql.live_version.clone())
-                .bind(id)
-                .fetch_optional(p)
-                .await
-                .map_err(store_error)?
-        });
-        version.map(stored_version).transpose()
-    }
-
-    async fn list(&self) -> Result<Vec<Stored<T>>, StoreError> {
-        let rows: Vec<Row> = on_pool!(&self.pool, |p| {
-            let found = sqlx::query(self.sql.list.clone())
-                .fetch_all(p)
-                .await
-                .map_err(store_error)?;
-            let mut rows = Vec::with_capacity(found.len());
-            for found in found {
-                rows.push(row!(found));
-            }
-            rows
-        });
-        rows.iter().map(decode).collect()
-    }
-
-    async fn insert(&self, record: &Stored<T>, after: Option<Version>) -> Result<bool, StoreError> {
-        let (body, version) = (json(record.value())?, db_version(record.version())?);
-        let stamps = record.stamps().to_json::<T>().to_string();
-        let id = json(record.value().id())?;
-        let after = after.map(db_version).transpose()?;
-        // The tombstone and the row change together: an id is free when it
-        // has no row and no tombstone, or the tombstone `after` names.
-        let done = on_pool!(&self.pool, |p| {
-            let mut tx = p.begin().await.map_err(store_error)?;
-            let free = match after {
-                None => sqlx::query(TOMBSTONE)
-                    .bind(&self.sql.table)
-                    .bind(&id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(store_error)?
-                    .is_none(),
-                Some(after) => {
-                    sqlx::query(EXHUME)
-                        .bind(&self.sql.table)
-                        .bind(&id)
-                        .bind(after)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(store_error)?
-                        .rows_affected()
-                        == 1
-                }
-            };
-            let inserted = free
-                && sqlx::query(self.sql.insert.clone())
-                    .bind(body)
-                    .bind(version)
-                    .bind(stamps)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?
-                    .rows_affected()
-                    == 1;
-            if inserted {
-                tx.commit().await.map_err(store_error)?;
-            }
-            inserted
-        });
-        Ok(done)
-    }
-
-    async fn update(&self, record: &Stored<T>, expected: Version) -> Result<bool, StoreError> {
-        let (body, version) = (json(record.value())?, db_version(record.version())?);
-        let stamps = record.stamps().to_json::<T>().to_string();
-        let expected = db_version(expected)?;
-        let done = on_pool!(&self.pool, |p| {
-            sqlx::query(self.sql.update.clone())
-                .bind(body)
-                .bind(version)
-                .bind(stamps)
-                .bind(expected)
-                .execute(p)
-                .await
-                .map_err(store_error)?
-                .rows_affected()
-        });
-        Ok(done == 1)
-    }
-
-    async fn delete(&self, id: &T::Id, expected: Version) -> Result<bool, StoreError> {
-        let (id, expected) = (json(id)?, db_version(expected)?);
-        let done = on_pool!(&self.pool, |p| {
-            let mut tx = p.begin().await.map_err(store_error)?;
-            let deleted = sqlx::query(self.sql.delete.clone())
-                .bind(&id)
-                .bind(expected)
-                .execute(&mut *tx)
-                .await
-                .map_err(store_error)?
-                .rows_affected()
-                == 1;
-            if deleted {
-                sqlx::query(BURY)
-                    .bind(&self.sql.table)
-                    .bind(&id)
-                    .bind(expected)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
-                tx.commit().await.map_err(store_error)?;
-            }
-            deleted
-        });
-        Ok(done)
-    }
-
-    async fn next_id(&self) -> Result<u64, StoreError> {
-        let value: i64 = on_pool!(&self.pool, |p| {
-            sqlx::query_scalar(self.sql.next_id.clone())
-                .bind(&self.sql.table)
-                .fetch_one(p)
-                .await
-                .map_err(store_error)?
-        });
-        u64::try_from(value).map_err(store_error)
     }
 }

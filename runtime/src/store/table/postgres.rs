@@ -89,6 +89,7 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
             "INSERT INTO optimist_sequences (name, value) VALUES ($1, (SELECT COALESCE(MAX({id}), 0) + 1 FROM {t})) \
              ON CONFLICT (name) DO UPDATE SET value = GREATEST(optimist_sequences.value + 1, EXCLUDED.value) RETURNING value"
         )),
+        begin: "BEGIN",
         table: c.table.clone(),
     }
 }

@@ -78,6 +78,7 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
             "INSERT INTO optimist_sequences (name, value) VALUES ($1, (SELECT COALESCE(MAX({id}), 0) + 1 FROM {t})) \
              ON CONFLICT (name) DO UPDATE SET value = MAX(optimist_sequences.value + 1, excluded.value) RETURNING value"
         )),
+        begin: "BEGIN IMMEDIATE",
         table: c.table.clone(),
     }
 }

@@ -1,0 +1,394 @@
+//! The store's statements at work, written once for every place they run:
+//! a connection from the store's pool, or the caller's transaction.
+
+use core::future::Future;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::Connection as _;
+
+use super::{BURY, EXHUME, Pool, Statements, TOMBSTONE, TableStore, store_error};
+use crate::http::Version;
+use crate::problem::StoreError;
+use crate::resource::{Stamps, Stored, Versioned};
+use crate::store::Slot;
+
+/// A connection the statements run on, held for one store operation.
+pub enum Held<'a> {
+    #[cfg(feature = "sqlite")]
+    Sqlite(&'a mut sqlx::SqliteConnection),
+    #[cfg(feature = "postgres")]
+    Postgres(&'a mut sqlx::PgConnection),
+}
+
+/// Runs `$body` with `$conn` bound to the connection `$held` holds: the
+/// statements differ by dialect, the code that runs them does not.
+macro_rules! on_conn {
+    ($held:expr, |$conn:ident| $body:expr) => {
+        match $held {
+            #[cfg(feature = "sqlite")]
+            Held::Sqlite($conn) => $body,
+            #[cfg(feature = "postgres")]
+            Held::Postgres($conn) => $body,
+        }
+    };
+}
+
+/// A connection held for one store operation: one from the pool, or the
+/// caller's transaction, locked.
+pub enum Guard<'a> {
+    #[cfg(feature = "sqlite")]
+    SqlitePool(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    #[cfg(feature = "postgres")]
+    PgPool(sqlx::pool::PoolConnection<sqlx::Postgres>),
+    #[cfg(feature = "sqlite")]
+    SqliteTx(tokio::sync::MutexGuard<'a, sqlx::Transaction<'static, sqlx::Sqlite>>),
+    #[cfg(feature = "postgres")]
+    PgTx(tokio::sync::MutexGuard<'a, sqlx::Transaction<'static, sqlx::Postgres>>),
+}
+
+impl Guard<'_> {
+    fn held(&mut self) -> Held<'_> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Guard::SqlitePool(c) => Held::Sqlite(c),
+            #[cfg(feature = "postgres")]
+            Guard::PgPool(c) => Held::Postgres(c),
+            #[cfg(feature = "sqlite")]
+            Guard::SqliteTx(tx) => Held::Sqlite(tx),
+            #[cfg(feature = "postgres")]
+            Guard::PgTx(tx) => Held::Postgres(tx),
+        }
+    }
+}
+
+/// Where a table store's statements run: its pool, or a transaction.
+pub(super) trait Source: Send + Sync {
+    /// The statements, in the source's dialect.
+    fn sql(&self) -> &Statements;
+
+    /// A connection for one operation.
+    fn hold(&self) -> impl Future<Output = Result<Guard<'_>, StoreError>> + Send;
+}
+
+impl<T> Source for TableStore<T> {
+    fn sql(&self) -> &Statements {
+        &self.sql
+    }
+
+    async fn hold(&self) -> Result<Guard<'_>, StoreError> {
+        Ok(match &self.pool {
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite(p) => Guard::SqlitePool(p.acquire().await.map_err(store_error)?),
+            #[cfg(feature = "postgres")]
+            Pool::Postgres(p) => Guard::PgPool(p.acquire().await.map_err(store_error)?),
+        })
+    }
+}
+
+fn json<V: Serialize + ?Sized>(value: &V) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(store_error)
+}
+
+fn db_version(version: Version) -> Result<i64, StoreError> {
+    i64::try_from(version.get())
+        .map_err(|_| store_error("versions above i64::MAX do not fit a BIGINT column"))
+}
+
+fn stored_version(version: i64) -> Result<Version, StoreError> {
+    u64::try_from(version)
+        .ok()
+        .and_then(Version::new)
+        .ok_or_else(|| store_error("a stored version is not positive"))
+}
+
+/// A row as every load statement selects it: the resource as JSON (keyed
+/// by wire name), its version and its stamps (`NULL` for a row written
+/// before the table was conflict-aware).
+struct Row {
+    body: String,
+    version: i64,
+    stamps: Option<String>,
+}
+
+fn decode<T: Versioned + DeserializeOwned>(row: &Row) -> Result<Stored<T>, StoreError> {
+    let version = stored_version(row.version)?;
+    let mut value: T = serde_json::from_str(&row.body).map_err(store_error)?;
+    value.set_version(version).map_err(store_error)?;
+    let stamps = match &row.stamps {
+        Some(stamps) => serde_json::from_str(stamps).map_err(store_error)?,
+        None => serde_json::Value::Null,
+    };
+    Stored::new(value, Stamps::from_json::<T>(&stamps, version))
+        .ok_or_else(|| store_error("a stored version is not valid"))
+}
+
+/// Reads the three columns of [`Row`] from a row of either driver.
+macro_rules! row {
+    ($row:expr) => {{
+        use sqlx::Row as _;
+        let row = $row;
+        Row {
+            body: row.try_get("body").map_err(store_error)?,
+            version: row.try_get("version").map_err(store_error)?,
+            stamps: row.try_get("stamps").map_err(store_error)?,
+        }
+    }};
+}
+
+/// Starts the transaction of one write: a savepoint inside the caller's
+/// transaction, else the dialect's `BEGIN`.
+macro_rules! begin {
+    ($conn:expr, $sql:expr) => {
+        if $conn.is_in_transaction() {
+            $conn.begin().await
+        } else {
+            $conn.begin_with($sql.begin).await
+        }
+        .map_err(store_error)?
+    };
+}
+
+/// What a resource stored in a table needs.
+pub(super) trait Resource:
+    Versioned<Id: Serialize + Sync> + Serialize + DeserializeOwned + Send + Sync
+{
+}
+impl<T> Resource for T where
+    T: Versioned<Id: Serialize + Sync> + Serialize + DeserializeOwned + Send + Sync
+{
+}
+
+pub(super) async fn load<T: Resource, X: Source>(
+    x: &X,
+    id: &T::Id,
+) -> Result<Option<Slot<T>>, StoreError> {
+    let (id, sql) = (json(id)?, x.sql());
+    let mut guard = x.hold().await?;
+    let (row, tombstone) = on_conn!(guard.held(), |conn| {
+        let found = sqlx::query(sql.load.clone())
+            .bind(&id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(store_error)?;
+        match found {
+            Some(found) => (Some(row!(found)), None),
+            // Only a miss pays for the tombstones.
+            None => (
+                None,
+                sqlx::query_scalar::<_, i64>(TOMBSTONE)
+                    .bind(&sql.table)
+                    .bind(&id)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(store_error)?,
+            ),
+        }
+    });
+    drop(guard);
+    match (row, tombstone) {
+        (Some(row), _) => decode(&row).map(|stored| Some(Slot::Live(stored))),
+        (None, Some(version)) => stored_version(version).map(|v| Some(Slot::Deleted(v))),
+        (None, None) => Ok(None),
+    }
+}
+
+pub(super) async fn live_version<T: Resource, X: Source>(
+    x: &X,
+    id: &T::Id,
+) -> Result<Option<Version>, StoreError> {
+    let (id, sql) = (json(id)?, x.sql());
+    let mut guard = x.hold().await?;
+    let version: Option<i64> = on_conn!(guard.held(), |conn| {
+        sqlx::query_scalar(sql.live_version.clone())
+            .bind(&id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(store_error)?
+    });
+    version.map(stored_version).transpose()
+}
+
+pub(super) async fn list<T: Resource, X: Source>(x: &X) -> Result<Vec<Stored<T>>, StoreError> {
+    let sql = x.sql();
+    let mut guard = x.hold().await?;
+    let rows: Vec<Row> = on_conn!(guard.held(), |conn| {
+        let found = sqlx::query(sql.list.clone())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(store_error)?;
+        let mut rows = Vec::with_capacity(found.len());
+        for found in found {
+            rows.push(row!(found));
+        }
+        rows
+    });
+    drop(guard);
+    rows.iter().map(decode).collect()
+}
+
+pub(super) async fn insert<T: Resource, X: Source>(
+    x: &X,
+    record: &Stored<T>,
+    after: Option<Version>,
+) -> Result<bool, StoreError> {
+    let (body, version) = (json(record.value())?, db_version(record.version())?);
+    let stamps = record.stamps().to_json::<T>().to_string();
+    let id = json(record.value().id())?;
+    let after = after.map(db_version).transpose()?;
+    let sql = x.sql();
+    let mut guard = x.hold().await?;
+    // The tombstone and the row change together: an id is free when it
+    // has no row and no tombstone, or the tombstone `after` names.
+    let inserted = on_conn!(guard.held(), |conn| {
+        let mut tx = begin!(conn, sql);
+        let free = match after {
+            None => sqlx::query(TOMBSTONE)
+                .bind(&sql.table)
+                .bind(&id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(store_error)?
+                .is_none(),
+            Some(after) => {
+                sqlx::query(EXHUME)
+                    .bind(&sql.table)
+                    .bind(&id)
+                    .bind(after)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?
+                    .rows_affected()
+                    == 1
+            }
+        };
+        let inserted = free
+            && sqlx::query(sql.insert.clone())
+                .bind(body)
+                .bind(version)
+                .bind(stamps)
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?
+                .rows_affected()
+                == 1;
+        if inserted {
+            tx.commit().await.map_err(store_error)?;
+        }
+        inserted
+    });
+    Ok(inserted)
+}
+
+pub(super) async fn update<T: Resource, X: Source>(
+    x: &X,
+    record: &Stored<T>,
+    expected: Version,
+) -> Result<bool, StoreError> {
+    let (body, version) = (json(record.value())?, db_version(record.version())?);
+    let stamps = record.stamps().to_json::<T>().to_string();
+    let expected = db_version(expected)?;
+    let sql = x.sql();
+    let mut guard = x.hold().await?;
+    let done = on_conn!(guard.held(), |conn| {
+        sqlx::query(sql.update.clone())
+            .bind(body)
+            .bind(version)
+            .bind(stamps)
+            .bind(expected)
+            .execute(&mut *conn)
+            .await
+            .map_err(store_error)?
+            .rows_affected()
+    });
+    Ok(done == 1)
+}
+
+pub(super) async fn delete<T: Resource, X: Source>(
+    x: &X,
+    id: &T::Id,
+    expected: Version,
+) -> Result<bool, StoreError> {
+    let (id, expected) = (json(id)?, db_version(expected)?);
+    let sql = x.sql();
+    let mut guard = x.hold().await?;
+    // The row goes and its tombstone comes in one transaction.
+    let deleted = on_conn!(guard.held(), |conn| {
+        let mut tx = begin!(conn, sql);
+        let deleted = sqlx::query(sql.delete.clone())
+            .bind(&id)
+            .bind(expected)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?
+            .rows_affected()
+            == 1;
+        if deleted {
+            sqlx::query(BURY)
+                .bind(&sql.table)
+                .bind(&id)
+                .bind(expected)
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?;
+            tx.commit().await.map_err(store_error)?;
+        }
+        deleted
+    });
+    Ok(deleted)
+}
+
+pub(super) async fn next_id<X: Source>(x: &X) -> Result<u64, StoreError> {
+    let sql = x.sql();
+    let mut guard = x.hold().await?;
+    let value: i64 = on_conn!(guard.held(), |conn| {
+        sqlx::query_scalar(sql.next_id.clone())
+            .bind(&sql.table)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(store_error)?
+    });
+    u64::try_from(value).map_err(store_error)
+}
+
+/// `impl Store` for a [`Source`]: each method runs the statements above.
+macro_rules! store_on_source {
+    (impl<$($param:ident),*> for $ty:ty where $($bound:tt)*) => {
+        impl<$($param),*> $crate::store::Store<T> for $ty
+        where
+            T: $crate::store::table::run::Resource,
+            $($bound)*
+        {
+            async fn load(&self, id: &T::Id) -> Result<Option<$crate::store::Slot<T>>, StoreError> {
+                $crate::store::table::run::load(self, id).await
+            }
+
+            async fn live_version(&self, id: &T::Id) -> Result<Option<$crate::http::Version>, StoreError> {
+                $crate::store::table::run::live_version::<T, _>(self, id).await
+            }
+
+            async fn list(&self) -> Result<Vec<$crate::resource::Stored<T>>, StoreError> {
+                $crate::store::table::run::list(self).await
+            }
+
+            async fn insert(&self, record: &$crate::resource::Stored<T>, after: Option<$crate::http::Version>) -> Result<bool, StoreError> {
+                $crate::store::table::run::insert(self, record, after).await
+            }
+
+            async fn update(&self, record: &$crate::resource::Stored<T>, expected: $crate::http::Version) -> Result<bool, StoreError> {
+                $crate::store::table::run::update(self, record, expected).await
+            }
+
+            async fn delete(&self, id: &T::Id, expected: $crate::http::Version) -> Result<bool, StoreError> {
+                $crate::store::table::run::delete::<T, _>(self, id, expected).await
+            }
+
+            async fn next_id(&self) -> Result<u64, StoreError> {
+                $crate::store::table::run::next_id(self).await
+            }
+        }
+    };
+}
+pub(super) use store_on_source;
+
+store_on_source!(impl<T> for TableStore<T> where);
