@@ -117,7 +117,7 @@ pub use integrations::axum;
 pub use integrations::client;
 #[cfg(feature = "utoipa")]
 pub use integrations::openapi;
-pub use problem::{Error, PROBLEM_JSON, StoreError};
+pub use problem::{Error, PROBLEM_JSON, StoreError, StoreFailure, Violation};
 pub use resource::{
     Conflict, Field, FieldConflict, FieldSet, MERGE_PATCH_JSON, ResourcePatch, Stamps, Stored,
     Versioned, apply_merge_patch, body_version, redacted_representation,

@@ -314,3 +314,65 @@ async fn a_transaction_on_the_other_database_is_refused() {
         "{refused}"
     );
 }
+
+/// A unique or check constraint of the table is the client's problem,
+/// named by its field: 409 or 422, never a 503, and nothing is written.
+#[tokio::test]
+async fn a_broken_rule_of_the_database_is_the_clients_problem() {
+    for db in Db::both().await {
+        let t = common::fresh_table();
+        db.run(format!(
+            "CREATE TABLE {t} (id BIGINT PRIMARY KEY, headline TEXT NOT NULL UNIQUE CHECK (headline <> ''), \
+             published BOOLEAN NOT NULL, created_by TEXT NOT NULL DEFAULT 'db', \
+             version BIGINT NOT NULL DEFAULT 1, optimist_stamps TEXT)"
+        ))
+        .await;
+        let articles = Collection::new(db.store(&t).await.unwrap(), "/articles");
+        let new = |id, title: &str| Article {
+            id,
+            version: 0,
+            title: title.into(),
+            published: true,
+            created_by: String::new(),
+        };
+        articles.create::<Article>(new(1, "Hello")).await.unwrap();
+        let taken = articles
+            .create::<Article>(new(2, "Hello"))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (taken.status().as_u16(), taken.to_string()),
+            (
+                409,
+                "`title` is taken: another resource has the same value".into()
+            )
+        );
+        let empty = articles.create::<Article>(new(3, "")).await.unwrap_err();
+        assert_eq!(
+            (empty.status().as_u16(), empty.to_string()),
+            (422, "`title` breaks a rule of the database".into())
+        );
+        let pre = Preconditions::default();
+        let replaced = Article {
+            version: 1,
+            ..new(1, "")
+        };
+        let refused = articles
+            .put::<Article>(&1, &pre, &replaced)
+            .await
+            .unwrap_err();
+        assert_eq!(refused.status(), 422, "{refused}");
+        let still: Tagged<Article> = articles.get(&1, &pre).await.unwrap();
+        assert_eq!(still.to_response::<Vec<u8>>().headers()["etag"], "\"v1\"");
+        for id in [2, 3] {
+            assert_eq!(
+                articles
+                    .get::<Article>(&id, &pre)
+                    .await
+                    .unwrap_err()
+                    .status(),
+                404
+            );
+        }
+    }
+}

@@ -119,7 +119,9 @@ async fn log(
     let status = response.status().as_u16();
     let micros = start.elapsed().as_micros();
     if status >= 500 {
-        tracing::warn!(%method, path = uri.path(), status, micros, "request");
+        let extensions = response.response().extensions();
+        let cause = extensions.get::<optimist::StoreFailure>();
+        tracing::warn!(%method, path = uri.path(), status, micros, cause = cause.map(tracing::field::display), "request");
     } else {
         tracing::info!(%method, path = uri.path(), status, micros, "request");
     }

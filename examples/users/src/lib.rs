@@ -90,7 +90,9 @@ async fn log(request: Request, next: Next) -> Response {
     let status = response.status();
     let micros = start.elapsed().as_micros();
     if status.is_server_error() {
-        tracing::warn!(%method, path = uri.path(), status = status.as_u16(), micros, "request");
+        // The store's cause, never a value of the request (see db.rs).
+        let cause = response.extensions().get::<optimist::StoreFailure>();
+        tracing::warn!(%method, path = uri.path(), status = status.as_u16(), micros, cause = cause.map(tracing::field::display), "request");
     } else {
         tracing::info!(%method, path = uri.path(), status = status.as_u16(), micros, "request");
     }

@@ -72,7 +72,12 @@ fn respond(response: http::Response<Vec<u8>>) -> HttpResponse {
             builder.append_header((name, value));
         }
     }
-    builder.body(body)
+    let mut response = builder.body(body);
+    // The cause of a 503, for the service's log.
+    if let Some(cause) = parts.extensions.get::<crate::StoreFailure>() {
+        response.extensions_mut().insert(cause.clone());
+    }
+    response
 }
 
 impl ResponseError for Error {

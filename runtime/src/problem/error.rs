@@ -9,34 +9,117 @@ use serde_json::Value;
 use crate::http::{Caching, HeaderError, TagError, Version, VersionTag};
 use crate::resource::Conflict;
 
-/// A storage failure: the store could not be reached or did not answer.
+/// A storage failure: the store could not be reached or did not answer
+/// (503), or the database refused a write for breaking one of its own
+/// rules ([`Violation`]: 409 or 422).
 ///
-/// Services answer it with 503 and a generic detail; the cause is kept
-/// for logs and never sent to clients.
+/// The cause is kept for logs and never sent to clients.
 ///
 /// ```
-/// let err = optimist::StoreError::new(std::io::Error::other("disk on fire"));
-/// assert!(err.to_string().contains("disk on fire"));
+/// use optimist::{Error, StoreError, Violation};
+/// let down = StoreError::new(std::io::Error::other("disk on fire"));
+/// assert!(down.to_string().contains("disk on fire"));
+/// assert_eq!(Error::from(down).status(), 503);
+///
+/// let taken = StoreError::violated(Violation::Unique { field: Some("email") }, "users_email_key");
+/// let answer = Error::from(taken);
+/// assert_eq!((answer.status().as_u16(), answer.to_string()),
+///     (409, "`email` is taken: another resource has the same value".into()));
 /// ```
 #[derive(Debug)]
-pub struct StoreError(Box<dyn std::error::Error + Send + Sync>);
+pub struct StoreError {
+    cause: Box<dyn std::error::Error + Send + Sync>,
+    violation: Option<Violation>,
+}
+
+/// Why a 503's store was unavailable, for the service's log:
+/// [`Error::to_response`] puts it in the response's extensions, never in
+/// its body (actix-web responses carry it too).
+///
+/// ```
+/// use optimist::{Error, StoreError, StoreFailure};
+/// let response: http::Response<Vec<u8>> = Error::from(StoreError::new("pool timed out")).to_response();
+/// let cause = response.extensions().get::<StoreFailure>().unwrap();
+/// assert_eq!(cause.to_string(), "store unavailable: pool timed out");
+/// assert!(!String::from_utf8_lossy(response.body()).contains("pool timed out"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct StoreFailure(std::sync::Arc<str>);
+
+impl StoreFailure {
+    pub(crate) fn of(e: &StoreError) -> Self {
+        StoreFailure(e.to_string().into())
+    }
+}
+
+impl fmt::Display for StoreFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A rule of the database that a write broke: the request is wrong, not the
+/// store, so it is answered as the client's problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Violation {
+    /// A unique constraint (other than the id's): another resource has the
+    /// value. 409, naming the field where the store knows it.
+    Unique {
+        /// The field's wire name.
+        field: Option<&'static str>,
+    },
+    /// A check, not-null or foreign-key constraint: the value breaks a
+    /// rule. 422, naming the field where the store knows it.
+    Rule {
+        /// The field's wire name.
+        field: Option<&'static str>,
+    },
+}
 
 impl StoreError {
-    /// Wraps the store's own error.
+    /// Wraps the store's own error: the store did not answer.
     pub fn new(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        StoreError(cause.into())
+        StoreError {
+            cause: cause.into(),
+            violation: None,
+        }
+    }
+
+    /// A write refused by the database for breaking `violation`.
+    pub fn violated(
+        violation: Violation,
+        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        StoreError {
+            cause: cause.into(),
+            violation: Some(violation),
+        }
+    }
+
+    /// The rule the write broke, if that is what happened.
+    ///
+    /// ```
+    /// assert_eq!(optimist::StoreError::new("timeout").violation(), None);
+    /// ```
+    #[must_use]
+    pub fn violation(&self) -> Option<Violation> {
+        self.violation
     }
 }
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "store unavailable: {}", self.0)
+        match self.violation {
+            None => write!(f, "store unavailable: {}", self.cause),
+            Some(_) => write!(f, "the database refused the write: {}", self.cause),
+        }
     }
 }
 
 impl std::error::Error for StoreError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&*self.0)
+        Some(&*self.cause)
     }
 }
 
@@ -281,8 +364,24 @@ impl From<HeaderError> for Error {
 }
 
 impl From<StoreError> for Error {
+    /// 503 for a store that did not answer; a broken unique rule is 409,
+    /// any other rule 422, each naming the field where it is known.
     fn from(e: StoreError) -> Self {
-        Error::Unavailable(e)
+        match e.violation {
+            None => Error::Unavailable(e),
+            Some(Violation::Unique { field: Some(field) }) => Error::StateConflict(format!(
+                "`{field}` is taken: another resource has the same value"
+            )),
+            Some(Violation::Unique { field: None }) => Error::StateConflict(
+                "a value that must be unique is taken: another resource has it".into(),
+            ),
+            Some(Violation::Rule { field: Some(field) }) => {
+                Error::Unprocessable(format!("`{field}` breaks a rule of the database"))
+            }
+            Some(Violation::Rule { field: None }) => {
+                Error::Unprocessable("the resource breaks a rule of the database".into())
+            }
+        }
     }
 }
 

@@ -94,7 +94,7 @@ mod render;
 mod types;
 mod wire;
 
-pub use error::{Error, StoreError};
+pub use error::{Error, StoreError, StoreFailure, Violation};
 pub use render::PROBLEM_JSON;
 pub use types::ProblemType;
 pub use wire::Problem;

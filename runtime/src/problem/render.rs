@@ -114,6 +114,11 @@ impl Error {
             // RFC 9110 §15.5.9: the server closes the connection.
             headers.insert(CONNECTION, HeaderValue::from_static("close"));
         }
+        if let Error::Unavailable(e) = self {
+            response
+                .extensions_mut()
+                .insert(super::error::StoreFailure::of(e));
+        }
         response
     }
 }

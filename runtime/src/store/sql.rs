@@ -13,8 +13,11 @@ use crate::problem::StoreError;
 use crate::resource::{Stamps, Stored, Versioned};
 use crate::store::{Slot, Store};
 
-/// A [`Store`] in a SQL database: SQLite (feature `sqlite`) or PostgreSQL
-/// (feature `postgres`), chosen by the URL.
+/// A [`Store`] of JSON documents in a SQL database: SQLite (feature
+/// `sqlite`) or PostgreSQL (feature `postgres`), chosen by the URL. A
+/// schemaless store in a table of its own; to keep resources in the
+/// application's own table, one column per field, use
+/// [`TableStore`](crate::store::TableStore).
 ///
 /// Each resource type has a table `(id, seq, version, deleted, body,
 /// stamps)`: the id as JSON text, the resource as JSON, its field stamps
@@ -77,9 +80,7 @@ fn checked(sql: String) -> SqlStr {
 const NEXT_ID: &str = "INSERT INTO optimist_sequences (name, value) VALUES ($1, 1) \
      ON CONFLICT (name) DO UPDATE SET value = optimist_sequences.value + 1 RETURNING value";
 
-fn store_error(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
-    StoreError::new(e)
-}
+use super::store_error;
 
 impl<T> SqlStore<T> {
     /// Connects to `url` (`sqlite://users.db?mode=rwc`, `sqlite::memory:`,

@@ -15,6 +15,7 @@ mod run;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod transaction;
+mod violation;
 
 pub use transaction::{InTransaction, TableTransaction};
 
@@ -175,6 +176,8 @@ struct Statements {
     /// at once (a read lock that later upgrades fails under contention).
     begin: &'static str,
     table: String,
+    /// Every column, to name the field of a broken rule.
+    columns: Vec<columns::Column>,
 }
 
 /// Every name in these statements was checked to be a plain identifier
@@ -184,9 +187,7 @@ fn checked(sql: String) -> SqlStr {
     AssertSqlSafe(Arc::<str>::from(sql)).into_sql_str()
 }
 
-fn store_error(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
-    StoreError::new(e)
-}
+use super::store_error;
 
 /// The stamps column every conflict-aware table has.
 const STAMPS: &str = "optimist_stamps";

@@ -77,7 +77,7 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
         live_version: checked(format!("SELECT {v}::bigint FROM {t} WHERE {by_id}")),
         list: checked(format!("{select} ORDER BY {id}")),
         insert: checked(format!(
-            "INSERT INTO {t} ({}) SELECT {} FROM {record} ON CONFLICT DO NOTHING",
+            "INSERT INTO {t} ({}) SELECT {} FROM {record} ON CONFLICT ({id}) DO NOTHING",
             w.columns, w.values
         )),
         update: checked(format!(
@@ -91,5 +91,6 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
         )),
         begin: "BEGIN",
         table: c.table.clone(),
+        columns: c.all().copied().collect(),
     }
 }

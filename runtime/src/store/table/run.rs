@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::Connection as _;
 
+use super::violation::write_error;
 use super::{BURY, EXHUME, Pool, Statements, TOMBSTONE, TableStore, store_error};
 use crate::http::Version;
 use crate::problem::StoreError;
@@ -269,7 +270,7 @@ pub(super) async fn insert<T: Resource, X: Source>(
                 .bind(stamps)
                 .execute(&mut *tx)
                 .await
-                .map_err(store_error)?
+                .map_err(|e| write_error(e, &sql.table, &sql.columns))?
                 .rows_affected()
                 == 1;
         if inserted {
@@ -298,7 +299,7 @@ pub(super) async fn update<T: Resource, X: Source>(
             .bind(expected)
             .execute(&mut *conn)
             .await
-            .map_err(store_error)?
+            .map_err(|e| write_error(e, &sql.table, &sql.columns))?
             .rows_affected()
     });
     Ok(done == 1)

@@ -65,7 +65,7 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
         )),
         list: checked(format!("{select} ORDER BY {id}")),
         insert: checked(format!(
-            "INSERT INTO {t} ({}) VALUES ({}) ON CONFLICT DO NOTHING",
+            "INSERT INTO {t} ({}) VALUES ({}) ON CONFLICT ({id}) DO NOTHING",
             w.columns, w.values
         )),
         update: checked(format!(
@@ -80,5 +80,6 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
         )),
         begin: "BEGIN IMMEDIATE",
         table: c.table.clone(),
+        columns: c.all().copied().collect(),
     }
 }
