@@ -73,6 +73,7 @@
 //! | `sqlite`, `postgres` | `store::TableStore` on the application's own table and sqlx pool, in its transactions; `store::SqlStore`, resources as JSON documents |
 //! | `utoipa` | OpenAPI schemas of the problems and responses (`openapi`) |
 //! | `reqwest` | `client::update`: read, change, write, retry on 409/412 |
+//! | `test-util` | `store::contract`: the store contract as a test suite, for stores of other crates |
 //!
 //! The framework modules are thin: request bodies are read by [`content`],
 //! responses built by [`Tagged`] and [`Error::to_response`], whatever the

@@ -52,7 +52,7 @@ impl optimist::View<User> for UserView {
 }
 
 /// The body of `POST /api/users`. The schema states every rule that
-/// [`validate`] checks, so that any body it allows is accepted.
+/// [`before_save`] checks, so that any body it allows is accepted.
 #[derive(Deserialize, Debug, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
@@ -164,7 +164,7 @@ impl Replacement<User> for PutUser {
     }
 }
 
-/// The rules of each field, stated once: [`validate`] checks them and the
+/// The rules of each field, stated once: [`before_save`] checks them and the
 /// OpenAPI schemas of the bodies say them (`schema_with`), so that any
 /// body the document allows is accepted.
 mod rule {

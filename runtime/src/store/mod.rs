@@ -7,6 +7,8 @@ use crate::http::Version;
 use crate::problem::StoreError;
 use crate::resource::{Stored, Versioned};
 
+#[cfg(feature = "test-util")]
+pub mod contract;
 mod memory;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;

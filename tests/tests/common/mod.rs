@@ -4,31 +4,10 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use optimist::Versioned;
 use optimist::store::{SqlStore, TableStore};
-use serde::{Deserialize, Serialize};
 
-/// A note: one plain field, one renamed, one sensitive.
-#[derive(Versioned, Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct Note {
-    pub id: u64,
-    pub version: u64,
-    pub title: String,
-    pub body_text: String,
-    #[versioned(sensitive)]
-    pub secret: String,
-}
-
-pub fn note(id: u64, title: &str) -> Note {
-    Note {
-        id,
-        version: 0,
-        title: title.into(),
-        body_text: String::new(),
-        secret: "s3cret-marker".into(),
-    }
-}
+/// The contract's note: one plain field, one renamed, one sensitive.
+pub use optimist::store::contract::Note;
 
 /// A table name no other test uses, so tests can share one database.
 pub fn fresh_table() -> String {
@@ -68,11 +47,12 @@ fn notes_table(table: &str) -> String {
     )
 }
 
-pub async fn sqlite_table_store() -> TableStore<Note> {
-    let dir = std::env::temp_dir().join(format!("optimist-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.join("tables.db").display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+/// A table store of notes in a fresh table of `pool`'s database.
+async fn table_store<DB: sqlx::Database>(pool: sqlx::Pool<DB>) -> TableStore<Note>
+where
+    sqlx::Pool<DB>: Into<optimist::store::TablePool>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
     let table = fresh_table();
     sqlx::raw_sql(sqlx::AssertSqlSafe(notes_table(&table)))
         .execute(&pool)
@@ -81,12 +61,13 @@ pub async fn sqlite_table_store() -> TableStore<Note> {
     TableStore::new(pool, &table).await.unwrap()
 }
 
+pub async fn sqlite_table_store() -> TableStore<Note> {
+    let dir = std::env::temp_dir().join(format!("optimist-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("tables.db").display());
+    table_store(sqlx::SqlitePool::connect(&url).await.unwrap()).await
+}
+
 pub async fn postgres_table_store() -> TableStore<Note> {
-    let pool = sqlx::PgPool::connect(&postgres_url()).await.unwrap();
-    let table = fresh_table();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(notes_table(&table)))
-        .execute(&pool)
-        .await
-        .unwrap();
-    TableStore::new(pool, &table).await.unwrap()
+    table_store(sqlx::PgPool::connect(&postgres_url()).await.unwrap()).await
 }

@@ -148,19 +148,6 @@ impl From<sqlx::PgPool> for TablePool {
     }
 }
 
-/// Runs `$body` with `$pool` bound to whichever native pool `$on` holds:
-/// the statements differ by dialect, the code that runs them does not.
-macro_rules! on_pool {
-    ($on:expr, |$pool:ident| $body:expr) => {
-        match $on {
-            #[cfg(feature = "sqlite")]
-            Pool::Sqlite($pool) => $body,
-            #[cfg(feature = "postgres")]
-            Pool::Postgres($pool) => $body,
-        }
-    };
-}
-
 /// The statements of one resource type on one table, in its dialect.
 /// `$1` is always the resource (or its id) as JSON; versions and stamps
 /// are bound beside it.
@@ -178,6 +165,64 @@ struct Statements {
     table: String,
     /// Every column, to name the field of a broken rule.
     columns: Vec<columns::Column>,
+}
+
+/// What differs between the dialects' statements; [`Statements::build`]
+/// writes the rest once.
+struct Dialect {
+    /// `SELECT body, version, stamps FROM table`, without a condition.
+    select: String,
+    /// The version column as a `BIGINT`.
+    version: String,
+    /// The condition that `$1` (an id as JSON) is the row's id.
+    by_id: String,
+    /// `INSERT INTO table (columns)` continues with this.
+    insert_values: String,
+    /// `UPDATE table SET …` continues with this (a `FROM` and the
+    /// condition on the id, without the one on the version).
+    update_where: String,
+    /// The larger of two integers: `MAX` or `GREATEST`.
+    greatest: &'static str,
+    begin: &'static str,
+}
+
+impl Statements {
+    fn build(c: &Columns, writes: &columns::Writes, dialect: Dialect) -> Statements {
+        let (t, id, v) = (
+            columns::quoted(&c.table),
+            columns::quoted(c.id.name),
+            columns::quoted(c.version.name),
+        );
+        let Dialect {
+            select,
+            version,
+            by_id,
+            insert_values,
+            update_where,
+            greatest,
+            begin,
+        } = dialect;
+        let (names, sets) = (&writes.columns, &writes.set);
+        Statements {
+            load: checked(format!("{select} WHERE {by_id}")),
+            live_version: checked(format!("SELECT {version} FROM {t} WHERE {by_id}")),
+            list: checked(format!("{select} ORDER BY {id}")),
+            insert: checked(format!(
+                "INSERT INTO {t} ({names}) {insert_values} ON CONFLICT ({id}) DO NOTHING"
+            )),
+            update: checked(format!(
+                "UPDATE {t} SET {sets} {update_where} AND {t}.{v} = $4"
+            )),
+            delete: checked(format!("DELETE FROM {t} WHERE {by_id} AND {v} = $2")),
+            next_id: checked(format!(
+                "INSERT INTO optimist_sequences (name, value) VALUES ($1, (SELECT COALESCE(MAX({id}), 0) + 1 FROM {t})) \
+                 ON CONFLICT (name) DO UPDATE SET value = {greatest}(optimist_sequences.value + 1, excluded.value) RETURNING value"
+            )),
+            begin,
+            table: c.table.clone(),
+            columns: c.all().copied().collect(),
+        }
+    }
 }
 
 /// Every name in these statements was checked to be a plain identifier
@@ -220,19 +265,7 @@ impl<T: Versioned> TableStore<T> {
         let columns = Columns::of::<T>(table)?;
         let migration = Self::migration(table);
         let TablePool(pool) = pool.into();
-        on_pool!(&pool, |p| {
-            for statement in SHARED_TABLES {
-                // Processes that start together race on `CREATE TABLE IF
-                // NOT EXISTS` (PostgreSQL reports the loser): try again.
-                let mut attempt = 0;
-                while let Err(e) = sqlx::query(statement).execute(p).await {
-                    attempt += 1;
-                    if attempt == 5 {
-                        return Err(store_error(e));
-                    }
-                }
-            }
-        });
+        run::create_shared_tables(&pool).await?;
         let sql = match &pool {
             #[cfg(feature = "sqlite")]
             Pool::Sqlite(p) => sqlite::prepare(p, &columns, &migration).await?,

@@ -6,7 +6,7 @@
 use sqlx::PgPool;
 
 use super::columns::{Column, Columns, Declared, quoted};
-use super::{STAMPS, Statements, checked, store_error};
+use super::{Dialect, STAMPS, Statements, store_error};
 use crate::problem::StoreError;
 
 /// Reads the table's columns, checks them and builds the statements.
@@ -72,25 +72,14 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
         exact(&c.id)
     );
     let w = c.writes(|col| format!("r.{}", quoted(col.name)));
-    Statements {
-        load: checked(format!("{select} WHERE {by_id}")),
-        live_version: checked(format!("SELECT {v}::bigint FROM {t} WHERE {by_id}")),
-        list: checked(format!("{select} ORDER BY {id}")),
-        insert: checked(format!(
-            "INSERT INTO {t} ({}) SELECT {} FROM {record} ON CONFLICT ({id}) DO NOTHING",
-            w.columns, w.values
-        )),
-        update: checked(format!(
-            "UPDATE {t} SET {} FROM {record} WHERE {t}.{id} = r.{id} AND {t}.{v} = $4",
-            w.set
-        )),
-        delete: checked(format!("DELETE FROM {t} WHERE {by_id} AND {v} = $2")),
-        next_id: checked(format!(
-            "INSERT INTO optimist_sequences (name, value) VALUES ($1, (SELECT COALESCE(MAX({id}), 0) + 1 FROM {t})) \
-             ON CONFLICT (name) DO UPDATE SET value = GREATEST(optimist_sequences.value + 1, EXCLUDED.value) RETURNING value"
-        )),
+    let dialect = Dialect {
+        select,
+        version: format!("{v}::bigint"),
+        by_id,
+        insert_values: format!("SELECT {} FROM {record}", w.values),
+        update_where: format!("FROM {record} WHERE {t}.{id} = r.{id}"),
+        greatest: "GREATEST",
         begin: "BEGIN",
-        table: c.table.clone(),
-        columns: c.all().copied().collect(),
-    }
+    };
+    Statements::build(c, &w, dialect)
 }

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use sqlx::Connection as _;
 
 use super::violation::write_error;
-use super::{BURY, EXHUME, Pool, Statements, TOMBSTONE, TableStore, store_error};
+use super::{BURY, EXHUME, Pool, SHARED_TABLES, Statements, TOMBSTONE, TableStore, store_error};
 use crate::http::Version;
 use crate::problem::StoreError;
 use crate::resource::{Stamps, Stored, Versioned};
@@ -78,13 +78,40 @@ impl<T> Source for TableStore<T> {
     }
 
     async fn hold(&self) -> Result<Guard<'_>, StoreError> {
-        Ok(match &self.pool {
-            #[cfg(feature = "sqlite")]
-            Pool::Sqlite(p) => Guard::SqlitePool(p.acquire().await.map_err(store_error)?),
-            #[cfg(feature = "postgres")]
-            Pool::Postgres(p) => Guard::PgPool(p.acquire().await.map_err(store_error)?),
-        })
+        acquire(&self.pool).await
     }
+}
+
+/// A connection from `pool`.
+async fn acquire(pool: &Pool) -> Result<Guard<'static>, StoreError> {
+    Ok(match pool {
+        #[cfg(feature = "sqlite")]
+        Pool::Sqlite(p) => Guard::SqlitePool(p.acquire().await.map_err(store_error)?),
+        #[cfg(feature = "postgres")]
+        Pool::Postgres(p) => Guard::PgPool(p.acquire().await.map_err(store_error)?),
+    })
+}
+
+/// Creates the tables every table store shares, if they are missing.
+pub(super) async fn create_shared_tables(pool: &Pool) -> Result<(), StoreError> {
+    let mut guard = acquire(pool).await?;
+    for statement in SHARED_TABLES {
+        // Processes that start together race on `CREATE TABLE IF NOT
+        // EXISTS` (PostgreSQL reports the loser): try again.
+        let mut attempt = 0;
+        loop {
+            let done = on_conn!(guard.held(), |conn| sqlx::query(statement)
+                .execute(&mut *conn)
+                .await
+                .map(drop));
+            match done {
+                Ok(()) => break,
+                Err(_) if attempt < 4 => attempt += 1,
+                Err(e) => return Err(store_error(e)),
+            }
+        }
+    }
+    Ok(())
 }
 
 fn json<V: Serialize + ?Sized>(value: &V) -> Result<String, StoreError> {

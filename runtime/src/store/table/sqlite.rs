@@ -4,7 +4,7 @@
 use sqlx::SqlitePool;
 
 use super::columns::{Column, Columns, Declared, quoted};
-use super::{STAMPS, Statements, checked, store_error};
+use super::{Dialect, STAMPS, Statements, store_error};
 use crate::problem::StoreError;
 
 /// Reads the table's columns, checks them and builds the statements.
@@ -57,29 +57,14 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
     );
     let field = |col: &Column| format!("json_extract($1, '$.\"{}\"')", col.wire);
     let w = c.writes(field);
-    let by_id = format!("{id} = json_extract($1, '$')");
-    Statements {
-        load: checked(format!("{select} WHERE {by_id}")),
-        live_version: checked(format!(
-            "SELECT CAST({v} AS INTEGER) FROM {t} WHERE {by_id}"
-        )),
-        list: checked(format!("{select} ORDER BY {id}")),
-        insert: checked(format!(
-            "INSERT INTO {t} ({}) VALUES ({}) ON CONFLICT ({id}) DO NOTHING",
-            w.columns, w.values
-        )),
-        update: checked(format!(
-            "UPDATE {t} SET {} WHERE {id} = {} AND {v} = $4",
-            w.set,
-            field(&c.id)
-        )),
-        delete: checked(format!("DELETE FROM {t} WHERE {by_id} AND {v} = $2")),
-        next_id: checked(format!(
-            "INSERT INTO optimist_sequences (name, value) VALUES ($1, (SELECT COALESCE(MAX({id}), 0) + 1 FROM {t})) \
-             ON CONFLICT (name) DO UPDATE SET value = MAX(optimist_sequences.value + 1, excluded.value) RETURNING value"
-        )),
+    let dialect = Dialect {
+        select,
+        version: format!("CAST({v} AS INTEGER)"),
+        by_id: format!("{id} = json_extract($1, '$')"),
+        insert_values: format!("VALUES ({})", w.values),
+        update_where: format!("WHERE {t}.{id} = {}", field(&c.id)),
+        greatest: "MAX",
         begin: "BEGIN IMMEDIATE",
-        table: c.table.clone(),
-        columns: c.all().copied().collect(),
-    }
+    };
+    Statements::build(c, &w, dialect)
 }

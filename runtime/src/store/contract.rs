@@ -1,0 +1,236 @@
+//! The store contract as a test suite (feature `test-util`): what every
+//! [`Store`] must do for optimist's rules to hold, run exactly as the
+//! project runs it against its own stores. A third-party store passes it
+//! by passing [`run`]:
+//!
+//! ```
+//! use optimist::MemoryStore;
+//! use optimist::store::contract::{self, Note};
+//!
+//! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+//! contract::run(async || MemoryStore::<Note>::new()).await;
+//! # });
+//! ```
+//!
+//! Each check takes a fresh store: an empty one, or one whose table no
+//! other check uses. The checks: each write is one compare-and-swap that
+//! reports whether it took effect; stamps record which field changed at
+//! which version; a deleted id keeps its last version, so a re-created
+//! resource continues after it and no old `ETag` matches it; of writers
+//! racing on one version exactly one wins; `list` holds the live
+//! resources in an order that stays; `next_id` grows.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::http::{Preconditions, Version};
+use crate::resource::Stored;
+use crate::store::{Slot, Store};
+
+/// The resource the checks store: one plain field, one renamed on the
+/// wire (`bodyText`), one sensitive. In a table of its own its columns
+/// are `id`, `version`, `title`, `body_text`, `secret` and
+/// `optimist_stamps`.
+#[derive(crate::Versioned, Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[versioned(crate = "crate")]
+#[serde(rename_all = "camelCase")]
+pub struct Note {
+    /// The id.
+    pub id: u64,
+    /// The version.
+    pub version: u64,
+    /// A plain field.
+    pub title: String,
+    /// A field renamed on the wire.
+    pub body_text: String,
+    /// A sensitive field.
+    #[versioned(sensitive)]
+    pub secret: String,
+}
+
+/// A new note at `id`.
+///
+/// ```
+/// assert_eq!(optimist::store::contract::note(3, "t").id, 3);
+/// ```
+#[must_use]
+pub fn note(id: u64, title: &str) -> Note {
+    Note {
+        id,
+        version: 0,
+        title: title.into(),
+        body_text: String::new(),
+        secret: "s3cret-marker".into(),
+    }
+}
+
+fn v(n: u64) -> Version {
+    Version::new(n).unwrap()
+}
+
+async fn compare_and_swap<S: Store<Note>>(store: &S) {
+    assert_eq!(store.load(&1).await.unwrap(), None);
+    assert_eq!(store.live_version(&1).await.unwrap(), None);
+    let v1 = Stored::created(note(1, "first"), Version::FIRST).unwrap();
+    assert!(store.insert(&v1, None).await.unwrap());
+    assert_eq!(store.live_version(&1).await.unwrap(), Some(Version::FIRST));
+    assert!(
+        !store.insert(&v1, None).await.unwrap(),
+        "an id is inserted once"
+    );
+    assert_eq!(store.load(&1).await.unwrap(), Some(Slot::Live(v1.clone())));
+
+    let mut edit = v1.value().clone();
+    edit.body_text = "hello".into();
+    let v2 = v1.successor(edit).unwrap();
+    assert!(
+        !store.update(&v2, v(2)).await.unwrap(),
+        "wrong expected version"
+    );
+    assert!(store.update(&v2, Version::FIRST).await.unwrap());
+    assert!(
+        !store.update(&v2, Version::FIRST).await.unwrap(),
+        "the swap happens once"
+    );
+    assert_eq!(store.live_version(&1).await.unwrap(), Some(v(2)));
+    let Some(Slot::Live(loaded)) = store.load(&1).await.unwrap() else {
+        panic!("live")
+    };
+    assert_eq!(loaded, v2);
+    assert_eq!(
+        loaded.stamps().get(0),
+        Some(v(1)),
+        "title unchanged since 1"
+    );
+    assert_eq!(loaded.stamps().get(1), Some(v(2)), "bodyText changed in 2");
+}
+
+async fn delete_keeps_versions<S: Store<Note>>(store: &S) {
+    let v1 = Stored::created(note(7, "a"), Version::FIRST).unwrap();
+    assert!(store.insert(&v1, None).await.unwrap());
+    assert!(!store.delete(&7, v(2)).await.unwrap(), "wrong version");
+    assert!(store.delete(&7, v(1)).await.unwrap());
+    assert!(!store.delete(&7, v(1)).await.unwrap(), "deleted once");
+    assert_eq!(store.load(&7).await.unwrap(), Some(Slot::Deleted(v(1))));
+    assert_eq!(
+        store.live_version(&7).await.unwrap(),
+        None,
+        "a tombstone is not live"
+    );
+    let again = Stored::created(note(7, "b"), v(2)).unwrap();
+    assert!(
+        !store.insert(&again, None).await.unwrap(),
+        "a tombstone is not a free id"
+    );
+    assert!(
+        !store.insert(&again, Some(v(5))).await.unwrap(),
+        "wrong tombstone version"
+    );
+    assert!(store.insert(&again, Some(v(1))).await.unwrap());
+    assert!(
+        !store.insert(&again, Some(v(1))).await.unwrap(),
+        "re-created once"
+    );
+    assert_eq!(store.load(&7).await.unwrap(), Some(Slot::Live(again)));
+}
+
+async fn list_and_ids<S: Store<Note>>(store: &S) {
+    for id in [30, 10, 20] {
+        crate::create(store, note(id, "x")).await.unwrap();
+    }
+    let deleted = crate::create(store, note(40, "gone")).await.unwrap();
+    assert!(store.delete(&40, deleted.version()).await.unwrap());
+    let ids: Vec<u64> = store
+        .list()
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.value().id)
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, [10, 20, 30], "the live resources");
+    let again: Vec<u64> = store
+        .list()
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.value().id)
+        .collect();
+    assert_eq!(ids, again, "in an order that stays");
+    let a = store.next_id().await.unwrap();
+    let b = store.next_id().await.unwrap();
+    assert!(b > a, "{b} > {a}");
+}
+
+/// A deleted and re-created id never repeats a version or ETag.
+async fn no_aba<S: Store<Note>>(store: &S) {
+    let first = crate::create(store, note(5, "a")).await.unwrap();
+    let mut pre_headers = http::HeaderMap::new();
+    pre_headers.insert(http::header::IF_MATCH, first.etag().to_header_value());
+    let pre = Preconditions::from_headers(&pre_headers).unwrap();
+    crate::delete(store, &5, &pre, &crate::Policy::default())
+        .await
+        .unwrap();
+    let second = crate::create(store, note(5, "b")).await.unwrap();
+    assert_eq!(second.version(), v(2));
+    assert_ne!(first.etag(), second.etag());
+    let stale = crate::read(store, &5, &pre, &crate::Policy::DEFAULT)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        stale.status(),
+        412,
+        "the old ETag does not match the new resource"
+    );
+    let policy = crate::Policy::default();
+    let err = crate::put(store, &5, &pre, &policy, None, |_| Ok(note(5, "c")))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.status(),
+        412,
+        "the old ETag must not match the new resource"
+    );
+}
+
+/// Many writers race on one version: exactly one wins.
+async fn one_winner<S: Store<Note> + 'static>(store: Arc<S>) {
+    let v1 = Stored::created(note(9, "race"), Version::FIRST).unwrap();
+    assert!(store.insert(&v1, None).await.unwrap());
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let (store, v1) = (store.clone(), v1.clone());
+            tokio::spawn(async move {
+                let mut edit = v1.value().clone();
+                edit.title = format!("writer {i}");
+                store
+                    .update(&v1.successor(edit).unwrap(), Version::FIRST)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut wins = 0;
+    for t in tasks {
+        wins += usize::from(t.await.unwrap());
+    }
+    assert_eq!(wins, 1);
+    let Some(Slot::Live(now)) = store.load(&9).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(now.version(), v(2));
+}
+
+/// Runs every check of the contract, each on a fresh store from `make`.
+///
+/// # Panics
+/// Where the store breaks the contract, with what it did.
+pub async fn run<S: Store<Note> + 'static>(make: impl AsyncFn() -> S) {
+    compare_and_swap(&make().await).await;
+    delete_keeps_versions(&make().await).await;
+    list_and_ids(&make().await).await;
+    no_aba(&make().await).await;
+    one_winner(Arc::new(make().await)).await;
+}
