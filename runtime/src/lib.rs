@@ -125,7 +125,8 @@ pub use resource::{
 };
 pub use rules::ops::{Outcome, Written, create, delete, patch, put, read};
 pub use rules::{
-    Collection, Creation, NoContent, Policy, Replacement, Tagged, View, content, kept, ops,
+    Collection, Creation, Listed, NoContent, PageRequest, Policy, Replacement, Tagged, View,
+    content, kept, ops,
 };
 pub use store::{MemoryStore, Slot, Store};
 

@@ -329,8 +329,12 @@ impl Store<Small> for Counting {
     async fn live_version(&self, id: &u64) -> Result<Option<Version>, optimist::StoreError> {
         self.inner.live_version(id).await
     }
-    async fn list(&self) -> Result<Vec<optimist::Stored<Small>>, optimist::StoreError> {
-        self.inner.list().await
+    async fn list(
+        &self,
+        after: Option<&u64>,
+        limit: usize,
+    ) -> Result<Vec<optimist::Stored<Small>>, optimist::StoreError> {
+        self.inner.list(after, limit).await
     }
     async fn insert(
         &self,

@@ -7,8 +7,8 @@ use optimist::openapi::{
     PreconditionRequired, ReadConditions, Unavailable, WriteConditions,
 };
 use optimist::store::SqlStore;
-use optimist::{Collection, Error, NoContent, Preconditions, Tagged};
-use optimist_example_kit::id::IdParam;
+use optimist::{Collection, Error, Listed, NoContent, PageRequest, Preconditions, Tagged};
+use optimist_example_kit::id::{IdParam, PageParams};
 use serde::Deserialize;
 
 use crate::model::{Doc, DocView, NewDoc, PutDoc, Revision};
@@ -44,11 +44,15 @@ fn with_revisions_link(id: u64, error: Error) -> Error {
     }
 }
 
-/// List every document.
-#[utoipa::path(get, path = "/api/docs", tag = "docs",
-    responses((status = 200, description = "Every document", body = [DocView]), Unavailable))]
-pub async fn list(app: State) -> Result<web::Json<Vec<DocView>>, Error> {
-    Ok(web::Json(app.docs.list().await?))
+/// A page of documents, with a `Link` to the next.
+#[utoipa::path(get, path = "/api/docs", tag = "docs", params(PageParams),
+    responses((status = 200, description = "A page of documents, in creation order", body = [DocView],
+        headers(("Link" = String, description = "`<…>; rel=\"next\"`: the next page, where one follows"))), BadInput, Unavailable))]
+pub async fn list(
+    app: State,
+    page: web::Query<PageRequest<u64>>,
+) -> Result<Listed<DocView>, Error> {
+    app.docs.list(&page).await
 }
 
 /// Create a document: 201, or 409 where the id exists.

@@ -1,6 +1,6 @@
 //! The ids of the example services: integers from 1 to [`MAX_ID`].
 
-#![allow(dead_code)] // IdParam only describes the path to OpenAPI
+#![allow(dead_code)] // the params only describe requests to OpenAPI
 
 use utoipa::IntoParams;
 
@@ -23,6 +23,21 @@ pub fn problem(id: u64) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// A page of a collection: `?limit=&after=` (optimist's `PageRequest`).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// How many resources, from 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
+    /// The id of the last resource of the page before; absent: the first
+    /// page. The `Link` header of each page names the next. Any integer
+    /// is a cursor: one that names no resource starts after it (or, in a
+    /// store in creation order, gives an empty page).
+    #[param(value_type = Option<String>, pattern = "^0*[0-9]{1,19}$")]
+    after: Option<u64>,
 }
 
 /// The id in a resource's path.

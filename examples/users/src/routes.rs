@@ -1,14 +1,14 @@
 //! The handlers of the users API. Each is one call: optimist decides.
 
 use axum::extract::State;
-use optimist::axum::{Json, MergePatch, Path};
+use optimist::axum::{Json, MergePatch, Path, Query};
 use optimist::openapi::{
     AlreadyExists, BadInput, Created, EditConflict, Found, NotFound, NotModified,
     PreconditionFailed, PreconditionRequired, ReadConditions, Unavailable, WriteConditions,
 };
 use optimist::store::TableStore;
-use optimist::{Collection, Error, NoContent, Preconditions, Tagged};
-use optimist_example_kit::id::IdParam;
+use optimist::{Collection, Error, Listed, NoContent, PageRequest, Preconditions, Tagged};
+use optimist_example_kit::id::{IdParam, PageParams};
 
 use crate::model::{NewUser, PutUser, User, UserView};
 
@@ -24,11 +24,15 @@ pub struct App {
     pub users: Collection<User, TableStore<User>>,
 }
 
-/// List every user.
-#[utoipa::path(get, path = "/api/users", tag = "users",
-    responses((status = 200, description = "Every user", body = [UserView]), Unavailable))]
-pub async fn list(State(app): State<App>) -> Result<axum::Json<Vec<UserView>>, Error> {
-    Ok(axum::Json(app.users.list().await?))
+/// A page of users, with a `Link` to the next.
+#[utoipa::path(get, path = "/api/users", tag = "users", params(PageParams),
+    responses((status = 200, description = "A page of users, in id order", body = [UserView],
+        headers(("Link" = String, description = "`<…>; rel=\"next\"`: the next page, where one follows"))), BadInput, Unavailable))]
+pub async fn list(
+    State(app): State<App>,
+    Query(page): Query<PageRequest<u64>>,
+) -> Result<Listed<UserView>, Error> {
+    app.users.list(&page).await
 }
 
 /// Create a user: 201, or 409 where the id exists.

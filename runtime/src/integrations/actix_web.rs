@@ -120,6 +120,14 @@ impl<T: Serialize> Responder for Tagged<T> {
     }
 }
 
+impl<V: Serialize> Responder for crate::rules::Listed<V> {
+    type Body = BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
+        respond(self.to_response())
+    }
+}
+
 impl Responder for crate::rules::NoContent {
     type Body = BoxBody;
 

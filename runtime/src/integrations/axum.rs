@@ -155,6 +155,37 @@ impl<T: Serialize> IntoResponse for Tagged<T> {
     }
 }
 
+impl<V: Serialize> IntoResponse for crate::rules::Listed<V> {
+    fn into_response(self) -> Response {
+        self.to_response::<Body>()
+    }
+}
+
+/// axum's `Query`, rejecting with a 400 problem instead of plain text: a
+/// query string that cannot be read, or that names an unknown parameter
+/// where the type denies them (as [`PageRequest`](crate::PageRequest) does).
+///
+/// ```
+/// # use optimist::axum::Query;
+/// async fn handler(Query(page): Query<optimist::PageRequest<u64>>) -> String {
+///     format!("{:?}", page.after)
+/// }
+/// # let _: axum::routing::MethodRouter = axum::routing::get(handler);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Query(value)),
+            Err(rejection) => Err(Error::BadRequest(rejection.body_text())),
+        }
+    }
+}
+
 impl IntoResponse for crate::rules::NoContent {
     fn into_response(self) -> Response {
         self.to_response::<Body>()

@@ -13,7 +13,7 @@ use crate::http::{Preconditions, Version};
 use crate::problem::Error;
 use crate::resource::{ResourcePatch, Stored, Versioned};
 use crate::rules::ops::{Outcome, Written};
-use crate::rules::{NoContent, Policy, Tagged};
+use crate::rules::{Listed, NoContent, PageRequest, Policy, Tagged};
 use crate::store::Store;
 
 /// The representation a collection answers with, built from the stored
@@ -355,7 +355,7 @@ where
     /// # notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
     /// # let pre = Preconditions::default();
     /// use optimist::Store;
-    /// assert_eq!(notes.store().list().await?.len(), 1);
+    /// assert_eq!(notes.store().list(None, 10).await?.len(), 1);
     /// # Ok::<(), optimist::Error>(()) }).unwrap();
     /// ```
     pub fn store(&self) -> &S {
@@ -375,7 +375,7 @@ where
     /// let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
     /// let elsewhere = MemoryStore::<Note>::new();
     /// let _: Tagged<Note> = notes.with_store(&elsewhere).create(Note { id: 1, version: 0, text: "a".into() }).await?;
-    /// assert_eq!((notes.store().list().await?.len(), elsewhere.list().await?.len()), (0, 1));
+    /// assert_eq!((notes.store().list(None, 10).await?.len(), elsewhere.list(None, 10).await?.len()), (0, 1));
     /// # Ok::<(), optimist::Error>(()) }).unwrap();
     /// ```
     pub fn with_store<R: Store<T>>(&self, store: R) -> Collection<T, R> {
@@ -497,31 +497,46 @@ where
         super::ops::precheck(&self.store, id, pre, &self.policy).await
     }
 
-    /// Every resource, as views.
+    /// GET of the collection: one page of views, in the store's order,
+    /// with a `Link` to the next page where one follows (keyset
+    /// pagination: a page is as fast at the end of a long list as at its
+    /// start, and no resource is skipped or repeated when others are
+    /// created or deleted between pages).
     ///
     /// ```
     /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
     /// # struct Note { id: u64, version: u64, text: String }
-    /// # use optimist::{Collection, MemoryStore, Preconditions, Tagged};
+    /// use optimist::{Collection, Listed, MemoryStore, PageRequest};
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-    /// # let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
-    /// # notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
-    /// # let pre = Preconditions::default();
-    /// let all: Vec<Note> = notes.list().await?;
-    /// assert_eq!(all.len(), 1);
+    /// let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+    /// for id in 1..=3 {
+    ///     notes.create::<Note>(Note { id, version: 0, text: "a".into() }).await?;
+    /// }
+    /// let first: Listed<Note> = notes.list(&PageRequest { limit: Some(2), after: None }).await?;
+    /// assert_eq!(first.items().len(), 2);
+    /// assert_eq!(first.next(), Some("/notes?limit=2&after=2"));
+    /// let last: Listed<Note> = notes.list(&PageRequest { limit: Some(2), after: Some(2) }).await?;
+    /// assert_eq!((last.items().len(), last.next()), (1, None));
     /// # Ok::<(), optimist::Error>(()) }).unwrap();
     /// ```
     ///
     /// # Errors
-    /// 503 when the store fails.
-    pub async fn list<V: View<T>>(&self) -> Result<Vec<V>, Error> {
-        Ok(self
-            .store
-            .list()
-            .await?
-            .iter()
-            .map(|s| V::view(s.value()))
-            .collect())
+    /// 400 for a limit outside 1 to [`PageRequest::MAX_LIMIT`], 503 when
+    /// the store fails.
+    pub async fn list<V: View<T> + Serialize>(
+        &self,
+        page: &PageRequest<T::Id>,
+    ) -> Result<Listed<V>, Error> {
+        let limit = page.limit()?;
+        // One more than asked tells whether a next page follows.
+        let mut stored = self.store.list(page.after.as_ref(), limit + 1).await?;
+        let next = (stored.len() > limit).then(|| {
+            stored.truncate(limit);
+            let last = stored.last().map(|s| s.value().id());
+            last.map(|id| super::page::next_page(&self.path, limit, id))
+        });
+        let items = stored.iter().map(|s| V::view(s.value())).collect();
+        Ok(Listed::new(items, next.flatten()).caching(self.policy.cache()))
     }
 
     /// POST: creates `value` at its id, answering 201 with `Location`.

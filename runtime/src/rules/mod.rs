@@ -7,9 +7,11 @@
 mod collection;
 pub mod content;
 pub mod ops;
+mod page;
 mod policy;
 mod tagged;
 
 pub use collection::{Collection, Creation, Replacement, View, kept};
+pub use page::{Listed, PageRequest};
 pub use policy::Policy;
 pub use tagged::{NoContent, Tagged};

@@ -135,30 +135,36 @@ async fn delete_keeps_versions<S: Store<Note>>(store: &S) {
     assert_eq!(store.load(&7).await.unwrap(), Some(Slot::Live(again)));
 }
 
+/// The ids of a page.
+async fn page<S: Store<Note>>(store: &S, after: Option<u64>, limit: usize) -> Vec<u64> {
+    let page = store.list(after.as_ref(), limit).await.unwrap();
+    page.iter().map(|s| s.value().id).collect()
+}
+
 async fn list_and_ids<S: Store<Note>>(store: &S) {
+    assert!(page(store, None, 10).await.is_empty(), "an empty store");
     for id in [30, 10, 20] {
         crate::create(store, note(id, "x")).await.unwrap();
     }
     let deleted = crate::create(store, note(40, "gone")).await.unwrap();
     assert!(store.delete(&40, deleted.version()).await.unwrap());
-    let ids: Vec<u64> = store
-        .list()
-        .await
-        .unwrap()
-        .iter()
-        .map(|s| s.value().id)
-        .collect();
-    let mut sorted = ids.clone();
+    crate::create(store, note(50, "y")).await.unwrap();
+
+    let all = page(store, None, 10).await;
+    let mut sorted = all.clone();
     sorted.sort_unstable();
-    assert_eq!(sorted, [10, 20, 30], "the live resources");
-    let again: Vec<u64> = store
-        .list()
-        .await
-        .unwrap()
-        .iter()
-        .map(|s| s.value().id)
-        .collect();
-    assert_eq!(ids, again, "in an order that stays");
+    assert_eq!(sorted, [10, 20, 30, 50], "the live resources, each once");
+    assert_eq!(page(store, None, 10).await, all, "in an order that stays");
+    // Pages of two, each after the last id of the one before, are the list.
+    let first = page(store, None, 2).await;
+    let second = page(store, first.last().copied(), 2).await;
+    let third = page(store, second.last().copied(), 2).await;
+    assert_eq!([first, second, third.clone()].concat(), all, "pages");
+    assert!(third.is_empty(), "past the end: {third:?}");
+    // A page may start after a deleted resource.
+    let after_deleted = page(store, Some(40), 10).await;
+    assert!(after_deleted.iter().all(|id| all.contains(id)) && !after_deleted.contains(&40));
+
     let a = store.next_id().await.unwrap();
     let b = store.next_id().await.unwrap();
     assert!(b > a, "{b} > {a}");

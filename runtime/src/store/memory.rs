@@ -75,15 +75,27 @@ where
         }))
     }
 
-    async fn list(&self) -> Result<Vec<Stored<T>>, StoreError> {
+    async fn list(
+        &self,
+        after: Option<&T::Id>,
+        limit: usize,
+    ) -> Result<Vec<Stored<T>>, StoreError> {
         Ok(self.with(|inner| {
-            inner
-                .order
+            let start = match after {
+                None => 0,
+                Some(after) => inner
+                    .order
+                    .iter()
+                    .position(|id| id == after)
+                    .map_or(inner.order.len(), |at| at + 1),
+            };
+            inner.order[start..]
                 .iter()
                 .filter_map(|id| match inner.by_id.get(id) {
                     Some(Slot::Live(stored)) => Some(stored.clone()),
                     _ => None,
                 })
+                .take(limit)
                 .collect()
         }))
     }

@@ -85,8 +85,16 @@ pub trait Store<T: Versioned>: Send + Sync {
         id: &T::Id,
     ) -> impl Future<Output = Result<Option<Version>, StoreError>> + Send;
 
-    /// Every live resource, in creation order.
-    fn list(&self) -> impl Future<Output = Result<Vec<Stored<T>>, StoreError>> + Send;
+    /// At most `limit` live resources, in the store's order (creation
+    /// order, or the table store's id order), after the one with id
+    /// `after` (live or deleted: the last of the page before) or from the
+    /// first. Where the store never held `after`, the table store pages on
+    /// from the next larger id, the others answer an empty page.
+    fn list(
+        &self,
+        after: Option<&T::Id>,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Stored<T>>, StoreError>> + Send;
 
     /// Stores a new resource, if the id is free: never used
     /// (`after: None`) or deleted at version `after`. `false`: it was not.
@@ -130,8 +138,12 @@ impl<T: Versioned, S: Store<T>> Store<T> for &S {
         (**self).live_version(id)
     }
 
-    fn list(&self) -> impl Future<Output = Result<Vec<Stored<T>>, StoreError>> + Send {
-        (**self).list()
+    fn list(
+        &self,
+        after: Option<&T::Id>,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Stored<T>>, StoreError>> + Send {
+        (**self).list(after, limit)
     }
 
     fn insert(

@@ -64,7 +64,8 @@ impl<T> Clone for SqlStore<T> {
 struct Statements {
     load: SqlStr,
     live_version: SqlStr,
-    list: SqlStr,
+    list_first: SqlStr,
+    list_after: SqlStr,
     insert_new: SqlStr,
     insert_after: SqlStr,
     update: SqlStr,
@@ -141,8 +142,12 @@ impl<T> SqlStore<T> {
             live_version: checked(format!(
                 "SELECT version FROM {t} WHERE id = $1 AND deleted = 0"
             )),
-            list: checked(format!(
-                "SELECT version, deleted, body, stamps FROM {t} WHERE deleted = 0 ORDER BY seq, id"
+            list_first: checked(format!(
+                "SELECT version, deleted, body, stamps FROM {t} WHERE deleted = 0 ORDER BY seq, id LIMIT $1"
+            )),
+            list_after: checked(format!(
+                "SELECT version, deleted, body, stamps FROM {t} WHERE deleted = 0 \
+                 AND seq > (SELECT seq FROM {t} WHERE id = $1) ORDER BY seq, id LIMIT $2"
             )),
             insert_new: checked(format!(
                 "INSERT INTO {t} (id, seq, version, deleted, body, stamps) \
@@ -282,11 +287,19 @@ where
         row.as_ref().map(decode_version).transpose()
     }
 
-    async fn list(&self) -> Result<Vec<Stored<T>>, StoreError> {
-        let rows = sqlx::query(self.sql.list.clone())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(store_error)?;
+    async fn list(
+        &self,
+        after: Option<&T::Id>,
+        limit: usize,
+    ) -> Result<Vec<Stored<T>>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let query = match after {
+            None => sqlx::query(self.sql.list_first.clone()).bind(limit),
+            Some(after) => sqlx::query(self.sql.list_after.clone())
+                .bind(key(after)?)
+                .bind(limit),
+        };
+        let rows = query.fetch_all(&self.pool).await.map_err(store_error)?;
         rows.iter()
             .filter_map(|row| match decode(row) {
                 Ok(Slot::Live(stored)) => Some(Ok(stored)),

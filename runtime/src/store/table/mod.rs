@@ -154,11 +154,16 @@ impl From<sqlx::PgPool> for TablePool {
 struct Statements {
     load: SqlStr,
     live_version: SqlStr,
-    list: SqlStr,
+    list_first: SqlStr,
+    list_after: SqlStr,
     insert: SqlStr,
     update: SqlStr,
     delete: SqlStr,
     next_id: SqlStr,
+    /// Starts the table's sequence after the largest id it holds when the
+    /// store is first made, so that ids a service picks follow the rows
+    /// already there (and not ids clients chose later).
+    seed: SqlStr,
     /// How a write transaction starts: SQLite's must take the write lock
     /// at once (a read lock that later upgrades fails under contention).
     begin: &'static str,
@@ -174,15 +179,13 @@ struct Dialect {
     select: String,
     /// The version column as a `BIGINT`.
     version: String,
-    /// The condition that `$1` (an id as JSON) is the row's id.
-    by_id: String,
+    /// `$1`, an id as JSON, as a value of the id column's type.
+    id_param: String,
     /// `INSERT INTO table (columns)` continues with this.
     insert_values: String,
     /// `UPDATE table SET …` continues with this (a `FROM` and the
     /// condition on the id, without the one on the version).
     update_where: String,
-    /// The larger of two integers: `MAX` or `GREATEST`.
-    greatest: &'static str,
     begin: &'static str,
 }
 
@@ -196,17 +199,20 @@ impl Statements {
         let Dialect {
             select,
             version,
-            by_id,
+            id_param,
             insert_values,
             update_where,
-            greatest,
             begin,
         } = dialect;
         let (names, sets) = (&writes.columns, &writes.set);
+        let by_id = format!("{id} = {id_param}");
         Statements {
             load: checked(format!("{select} WHERE {by_id}")),
             live_version: checked(format!("SELECT {version} FROM {t} WHERE {by_id}")),
-            list: checked(format!("{select} ORDER BY {id}")),
+            list_first: checked(format!("{select} ORDER BY {id} LIMIT $1")),
+            list_after: checked(format!(
+                "{select} WHERE {id} > {id_param} ORDER BY {id} LIMIT $2"
+            )),
             insert: checked(format!(
                 "INSERT INTO {t} ({names}) {insert_values} ON CONFLICT ({id}) DO NOTHING"
             )),
@@ -214,9 +220,14 @@ impl Statements {
                 "UPDATE {t} SET {sets} {update_where} AND {t}.{v} = $4"
             )),
             delete: checked(format!("DELETE FROM {t} WHERE {by_id} AND {v} = $2")),
-            next_id: checked(format!(
-                "INSERT INTO optimist_sequences (name, value) VALUES ($1, (SELECT COALESCE(MAX({id}), 0) + 1 FROM {t})) \
-                 ON CONFLICT (name) DO UPDATE SET value = {greatest}(optimist_sequences.value + 1, excluded.value) RETURNING value"
+            next_id: checked(
+                "INSERT INTO optimist_sequences (name, value) VALUES ($1, 1) \
+                 ON CONFLICT (name) DO UPDATE SET value = optimist_sequences.value + 1 RETURNING value"
+                    .to_owned(),
+            ),
+            seed: checked(format!(
+                "INSERT INTO optimist_sequences (name, value) SELECT $1, COALESCE(MAX({id}), 0) FROM {t} \
+                 ON CONFLICT (name) DO NOTHING"
             )),
             begin,
             table: c.table.clone(),
@@ -272,6 +283,7 @@ impl<T: Versioned> TableStore<T> {
             #[cfg(feature = "postgres")]
             Pool::Postgres(p) => postgres::prepare(p, &columns, &migration).await?,
         };
+        run::seed_sequence(&pool, &sql).await;
         Ok(TableStore {
             pool,
             sql: Arc::new(sql),

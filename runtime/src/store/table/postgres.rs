@@ -67,18 +67,17 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
         "jsonb_populate_record(NULL::{t}, {}) AS r",
         object(&renamed)
     );
-    let by_id = format!(
-        "{id} = (jsonb_populate_record(NULL::{t}, jsonb_build_object('{}', $1::jsonb))).{id}",
+    let id_param = format!(
+        "(jsonb_populate_record(NULL::{t}, jsonb_build_object('{}', $1::jsonb))).{id}",
         exact(&c.id)
     );
     let w = c.writes(|col| format!("r.{}", quoted(col.name)));
     let dialect = Dialect {
         select,
         version: format!("{v}::bigint"),
-        by_id,
+        id_param,
         insert_values: format!("SELECT {} FROM {record}", w.values),
         update_where: format!("FROM {record} WHERE {t}.{id} = r.{id}"),
-        greatest: "GREATEST",
         begin: "BEGIN",
     };
     Statements::build(c, &w, dialect)

@@ -92,6 +92,19 @@ async fn acquire(pool: &Pool) -> Result<Guard<'static>, StoreError> {
     })
 }
 
+/// Starts the table's sequence after its largest id, where it has none
+/// yet. Ids that are not integers have no sequence to start: the
+/// statement fails and the store numbers nothing.
+pub(super) async fn seed_sequence(pool: &Pool, sql: &Statements) {
+    if let Ok(mut guard) = acquire(pool).await {
+        let _ = on_conn!(guard.held(), |conn| sqlx::query(sql.seed.clone())
+            .bind(&sql.table)
+            .execute(&mut *conn)
+            .await
+            .map(drop));
+    }
+}
+
 /// Creates the tables every table store shares, if they are missing.
 pub(super) async fn create_shared_tables(pool: &Pool) -> Result<(), StoreError> {
     let mut guard = acquire(pool).await?;
@@ -237,14 +250,21 @@ pub(super) async fn live_version<T: Resource, X: Source>(
     version.map(stored_version).transpose()
 }
 
-pub(super) async fn list<T: Resource, X: Source>(x: &X) -> Result<Vec<Stored<T>>, StoreError> {
+pub(super) async fn list<T: Resource, X: Source>(
+    x: &X,
+    after: Option<&T::Id>,
+    limit: usize,
+) -> Result<Vec<Stored<T>>, StoreError> {
     let sql = x.sql();
+    let after = after.map(json).transpose()?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let mut guard = x.hold().await?;
     let rows: Vec<Row> = on_conn!(guard.held(), |conn| {
-        let found = sqlx::query(sql.list.clone())
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(store_error)?;
+        let query = match &after {
+            None => sqlx::query(sql.list_first.clone()).bind(limit),
+            Some(after) => sqlx::query(sql.list_after.clone()).bind(after).bind(limit),
+        };
+        let found = query.fetch_all(&mut *conn).await.map_err(store_error)?;
         let mut rows = Vec::with_capacity(found.len());
         for found in found {
             rows.push(row!(found));
@@ -395,8 +415,8 @@ macro_rules! store_on_source {
                 $crate::store::table::run::live_version::<T, _>(self, id).await
             }
 
-            async fn list(&self) -> Result<Vec<$crate::resource::Stored<T>>, StoreError> {
-                $crate::store::table::run::list(self).await
+            async fn list(&self, after: Option<&T::Id>, limit: usize) -> Result<Vec<$crate::resource::Stored<T>>, StoreError> {
+                $crate::store::table::run::list(self, after, limit).await
             }
 
             async fn insert(&self, record: &$crate::resource::Stored<T>, after: Option<$crate::http::Version>) -> Result<bool, StoreError> {

@@ -60,10 +60,9 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
     let dialect = Dialect {
         select,
         version: format!("CAST({v} AS INTEGER)"),
-        by_id: format!("{id} = json_extract($1, '$')"),
+        id_param: "json_extract($1, '$')".to_owned(),
         insert_values: format!("VALUES ({})", w.values),
         update_where: format!("WHERE {t}.{id} = {}", field(&c.id)),
-        greatest: "MAX",
         begin: "BEGIN IMMEDIATE",
     };
     Statements::build(c, &w, dialect)
