@@ -86,7 +86,7 @@ async fn an_existing_table_becomes_conflict_aware() {
             refused.contains("`version`, `optimist_stamps`") && refused.contains("ALTER TABLE"),
             "names the columns and the migration: {refused}"
         );
-        db.run(TableStore::<Article>::migration(&t)).await;
+        db.run(TableStore::<Article>::migration(&t).unwrap()).await;
         let articles = Collection::new(db.store(&t).await.unwrap(), "/articles");
         let pre = Preconditions::default();
 
@@ -221,7 +221,7 @@ macro_rules! audited_put {
 async fn an_audit_row_commits_and_rolls_back_with_the_write() {
     for db in Db::both().await {
         let t = db.legacy_table().await;
-        db.run(TableStore::<Article>::migration(&t)).await;
+        db.run(TableStore::<Article>::migration(&t).unwrap()).await;
         let audit = format!("{t}_audit");
         db.run(format!(
             "CREATE TABLE {audit} (article BIGINT NOT NULL, what TEXT NOT NULL CHECK (what <> ''))"
@@ -301,7 +301,9 @@ async fn a_transaction_on_the_other_database_is_refused() {
         unreachable!()
     };
     let t = dbs[0].legacy_table().await;
-    dbs[0].run(TableStore::<Article>::migration(&t)).await;
+    dbs[0]
+        .run(TableStore::<Article>::migration(&t).unwrap())
+        .await;
     let store = TableStore::<Article>::new(sqlite.clone(), &t)
         .await
         .unwrap();
@@ -375,4 +377,96 @@ async fn a_broken_rule_of_the_database_is_the_clients_problem() {
             );
         }
     }
+}
+
+/// Ids the service picks follow the rows a table held before optimist.
+#[tokio::test]
+async fn picked_ids_follow_the_existing_rows() {
+    use optimist::Store;
+    for db in Db::both().await {
+        let t = db.legacy_table().await;
+        db.run(format!(
+            "INSERT INTO {t} (id, headline, published) VALUES (2, 'b', TRUE), (3, 'c', TRUE)"
+        ))
+        .await;
+        db.run(TableStore::<Article>::migration(&t).unwrap()).await;
+        let store = db.store(&t).await.unwrap();
+        assert_eq!(Store::<Article>::next_id(&store).await.unwrap(), 4);
+    }
+}
+
+/// A resource other rows still refer to cannot be deleted: 409, and it
+/// stays.
+#[tokio::test]
+async fn a_delete_blocked_by_a_foreign_key_is_a_conflict() {
+    for db in Db::both().await {
+        let t = db.legacy_table().await;
+        db.run(TableStore::<Article>::migration(&t).unwrap()).await;
+        db.run(format!(
+            "CREATE TABLE {t}_comments (article BIGINT NOT NULL REFERENCES {t} (id));
+             INSERT INTO {t}_comments VALUES (1);"
+        ))
+        .await;
+        let articles = Collection::new(db.store(&t).await.unwrap(), "/articles");
+        let pre = Preconditions::from_headers(&http_if_match("\"v1\"")).unwrap();
+        let refused = articles.delete(&1, &pre).await.unwrap_err();
+        assert_eq!(refused.status(), 409, "{refused}");
+        let still: Tagged<Article> = articles.get(&1, &Preconditions::default()).await.unwrap();
+        assert_eq!(still.to_response::<Vec<u8>>().headers()["etag"], "\"v1\"");
+    }
+}
+
+fn http_if_match(tag: &str) -> http::HeaderMap {
+    let mut headers = http::HeaderMap::new();
+    headers.insert(http::header::IF_MATCH, tag.parse().unwrap());
+    headers
+}
+
+/// A write refused inside the caller's transaction (a broken constraint)
+/// leaves the transaction usable: the handler may still write and commit.
+#[tokio::test]
+async fn a_refused_write_leaves_the_transaction_usable() {
+    let dbs = Db::both().await;
+    let Db::Postgres(pool) = &dbs[1] else {
+        unreachable!()
+    };
+    let t = common::fresh_table();
+    dbs[1]
+        .run(format!(
+            "CREATE TABLE {t} (id BIGINT PRIMARY KEY, headline TEXT NOT NULL CHECK (headline <> ''), \
+             published BOOLEAN NOT NULL, created_by TEXT NOT NULL DEFAULT 'db', \
+             version BIGINT NOT NULL DEFAULT 1, optimist_stamps TEXT);
+             INSERT INTO {t} (id, headline, published) VALUES (1, 'Hello', TRUE);"
+        ))
+        .await;
+    let articles = Collection::new(dbs[1].store(&t).await.unwrap(), "/articles");
+    let tx = articles
+        .store()
+        .transaction(pool.begin().await.unwrap())
+        .unwrap();
+    let empty = Article {
+        id: 1,
+        version: 1,
+        title: String::new(),
+        published: true,
+        created_by: String::new(),
+    };
+    let refused = articles
+        .with_store(&tx)
+        .put::<Article>(&1, &Preconditions::default(), &empty)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status(), 422, "{refused}");
+    let fine = Article {
+        title: "Hi".into(),
+        ..empty
+    };
+    let _: Tagged<Article> = articles
+        .with_store(&tx)
+        .put(&1, &Preconditions::default(), &fine)
+        .await
+        .unwrap();
+    tx.into_inner().commit().await.unwrap();
+    let now: Tagged<Article> = articles.get(&1, &Preconditions::default()).await.unwrap();
+    assert_eq!(now.to_response::<Vec<u8>>().headers()["etag"], "\"v2\"");
 }

@@ -56,8 +56,9 @@ pub fn database_url(value: &str) -> Result<String, String> {
         Ok(sqlite_url(value))
     } else {
         Err(format!(
-            "`{value}` is not a database this service opens: give a file path (users.db, \
-             /var/lib/users.db), a sqlite: URL or a postgres:// URL"
+            "`{}` is not a database this service opens: give a file path (users.db, \
+             /var/lib/users.db), a sqlite: URL or a postgres:// URL",
+            redact(value)
         ))
     }
 }
@@ -116,6 +117,12 @@ mod tests {
                 "{e}"
             );
         }
+    }
+
+    #[test]
+    fn a_refused_url_never_shows_its_password() {
+        let e = database_url("mysql://u:hunter2@h/db").unwrap_err();
+        assert!(!e.contains("hunter2"), "{e}");
     }
 
     #[test]

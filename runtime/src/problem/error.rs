@@ -60,6 +60,13 @@ impl fmt::Display for StoreFailure {
 
 /// A rule of the database that a write broke: the request is wrong, not the
 /// store, so it is answered as the client's problem.
+///
+/// ```
+/// use optimist::{Error, StoreError, Violation};
+/// let rule = Error::from(StoreError::violated(Violation::Rule { field: Some("title") }, "title_check"));
+/// assert_eq!((rule.status().as_u16(), rule.to_string()), (422, "`title` breaks a rule of the database".into()));
+/// assert_eq!(Error::from(StoreError::violated(Violation::Referenced, "fk")).status(), 409);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Violation {
@@ -75,6 +82,9 @@ pub enum Violation {
         /// The field's wire name.
         field: Option<&'static str>,
     },
+    /// A delete of a resource that other rows still refer to (a foreign
+    /// key). 409.
+    Referenced,
 }
 
 impl StoreError {
@@ -381,6 +391,9 @@ impl From<StoreError> for Error {
             Some(Violation::Rule { field: None }) => {
                 Error::Unprocessable("the resource breaks a rule of the database".into())
             }
+            Some(Violation::Referenced) => Error::StateConflict(
+                "other records refer to this resource: it cannot be deleted while they do".into(),
+            ),
         }
     }
 }

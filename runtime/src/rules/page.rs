@@ -102,19 +102,28 @@ impl<V: Serialize> Listed<V> {
     }
 
     /// With `caching` instead of [`Caching::REVALIDATE`].
+    ///
+    /// ```
+    /// use optimist::{Caching, Listed};
+    /// let page = Listed::new(vec![1], None).caching(Caching::PRIVATE);
+    /// let response: http::Response<Vec<u8>> = page.to_response();
+    /// assert_eq!(response.headers()["cache-control"], "private, no-cache");
+    /// assert_eq!((page.items(), page.next()), (&[1][..], None));
+    /// ```
     #[must_use]
     pub fn caching(mut self, caching: Caching) -> Self {
         self.caching = caching;
         self
     }
 
-    /// The page's resources.
+    /// The page's resources (see [`Listed::caching`]'s example).
     #[must_use]
     pub fn items(&self) -> &[V] {
         &self.items
     }
 
-    /// The next page's URL, where one follows.
+    /// The next page's URL, where one follows (see [`Listed::new`]'s
+    /// example of the header it becomes).
     #[must_use]
     pub fn next(&self) -> Option<&str> {
         self.next.as_deref()

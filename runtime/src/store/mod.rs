@@ -13,6 +13,8 @@ mod memory;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql_parts;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod table;
 
 pub use memory::MemoryStore;
@@ -20,23 +22,6 @@ pub use memory::MemoryStore;
 pub use sql::SqlStore;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use table::{InTransaction, TablePool, TableStore, TableTransaction};
-
-/// A SQL store's error. A database's message can quote the values of the
-/// statement (a password hash, an email address), and the cause of a 503
-/// goes to the service's log: a database error keeps its code and the
-/// name of its constraint only.
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-pub(crate) fn store_error(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
-    let e = e.into();
-    if let Some(sqlx::Error::Database(db)) = e.downcast_ref::<sqlx::Error>() {
-        let code = db.code().unwrap_or_default();
-        return StoreError::new(match db.constraint() {
-            Some(constraint) => format!("database error {code} on {constraint}"),
-            None => format!("database error {code}"),
-        });
-    }
-    StoreError::new(e)
-}
 
 /// What a store holds under an id.
 #[derive(Debug, Clone, PartialEq, Eq)]

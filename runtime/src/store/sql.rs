@@ -6,11 +6,12 @@ use core::marker::PhantomData;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, AssertSqlSafe, Row, SqlSafeStr, SqlStr};
+use sqlx::{AnyPool, AssertSqlSafe, Row, SqlStr};
 
 use crate::http::Version;
 use crate::problem::StoreError;
 use crate::resource::{Stamps, Stored, Versioned};
+use crate::store::sql_parts::{NEXT_ID, SEQUENCES, checked, db_version, plain, store_error};
 use crate::store::{Slot, Store};
 
 /// A [`Store`] of JSON documents in a SQL database: SQLite (feature
@@ -72,17 +73,6 @@ struct Statements {
     delete: SqlStr,
 }
 
-/// The table name in these statements was checked to be a plain
-/// identifier; every value is a bind parameter.
-fn checked(sql: String) -> SqlStr {
-    AssertSqlSafe(std::sync::Arc::<str>::from(sql)).into_sql_str()
-}
-
-const NEXT_ID: &str = "INSERT INTO optimist_sequences (name, value) VALUES ($1, 1) \
-     ON CONFLICT (name) DO UPDATE SET value = optimist_sequences.value + 1 RETURNING value";
-
-use super::store_error;
-
 impl<T> SqlStore<T> {
     /// Connects to `url` (`sqlite://users.db?mode=rwc`, `sqlite::memory:`,
     /// `postgres://…`) and creates the table `table` if it is missing.
@@ -124,12 +114,7 @@ impl<T> SqlStore<T> {
 
     /// Uses an existing pool; creates the table if it is missing.
     pub async fn with_pool(pool: AnyPool, table: &str) -> Result<Self, StoreError> {
-        let valid = table
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && table.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !valid {
+        if !plain(table) {
             return Err(store_error(format!(
                 "`{table}` is not a plain SQL table name"
             )));
@@ -146,8 +131,9 @@ impl<T> SqlStore<T> {
                 "SELECT version, deleted, body, stamps FROM {t} WHERE deleted = 0 ORDER BY seq, id LIMIT $1"
             )),
             list_after: checked(format!(
+                // Concurrent creates may share a seq: (seq, id) is the key.
                 "SELECT version, deleted, body, stamps FROM {t} WHERE deleted = 0 \
-                 AND seq > (SELECT seq FROM {t} WHERE id = $1) ORDER BY seq, id LIMIT $2"
+                 AND (seq, id) > (SELECT seq, id FROM {t} WHERE id = $1) ORDER BY seq, id LIMIT $2"
             )),
             insert_new: checked(format!(
                 "INSERT INTO {t} (id, seq, version, deleted, body, stamps) \
@@ -184,7 +170,7 @@ impl<T> SqlStore<T> {
             ),
             // Creates read MAX(seq) and lists order by it: indexed, not scanned.
             format!("CREATE INDEX IF NOT EXISTS {t}_seq ON {t} (seq)"),
-            "CREATE TABLE IF NOT EXISTS optimist_sequences (name TEXT PRIMARY KEY, value BIGINT NOT NULL)".to_owned(),
+            SEQUENCES.to_owned(),
         ];
         for statement in &statements {
             let mut attempt = 0;
@@ -211,11 +197,6 @@ impl<T> SqlStore<T> {
 
 fn key<I: Serialize + ?Sized>(id: &I) -> Result<String, StoreError> {
     serde_json::to_string(id).map_err(store_error)
-}
-
-fn db_version(version: Version) -> Result<i64, StoreError> {
-    i64::try_from(version.get())
-        .map_err(|_| store_error("versions above i64::MAX do not fit a BIGINT column"))
 }
 
 struct Encoded {

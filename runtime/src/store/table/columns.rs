@@ -3,7 +3,8 @@
 use crate::problem::StoreError;
 use crate::resource::Versioned;
 
-use super::{STAMPS, store_error};
+use super::STAMPS;
+use crate::store::sql_parts::{plain, store_error};
 
 /// One field's column.
 #[derive(Debug, Clone, Copy)]
@@ -40,13 +41,6 @@ pub fn column_of<T: Versioned>(wire: &'static str) -> &'static str {
         .iter()
         .find(|(w, _)| *w == wire)
         .map_or(wire, |(_, column)| *column)
-}
-
-fn plain(name: &str) -> bool {
-    name.chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 impl Columns {

@@ -3,10 +3,11 @@
 use core::marker::PhantomData;
 use std::sync::Arc;
 
-use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
+use sqlx::SqlStr;
 
 use crate::problem::StoreError;
 use crate::resource::Versioned;
+use crate::store::sql_parts::{NEXT_ID, SEQUENCES, checked, store_error};
 
 mod columns;
 #[cfg(feature = "postgres")]
@@ -54,6 +55,14 @@ use columns::Columns;
 /// [`TableStore::migration`] gives these statements for a resource type,
 /// and [`TableStore::new`] refuses a table that lacks a column, naming it.
 ///
+/// # Other writers
+///
+/// Code that updates the table without the store must move the row on:
+/// `version = version + 1` and `optimist_stamps = NULL` (every field then
+/// counts as changed at the new version). An update that leaves `version`
+/// alone is invisible to optimist: a client's stale `If-Match` still
+/// matches, and its write silently undoes the other one.
+///
 /// # Deletes
 ///
 /// A delete removes the row and, in the same transaction, records the id's
@@ -86,7 +95,7 @@ use columns::Columns;
 /// let pool = sqlx::SqlitePool::connect("sqlite::memory:").await?;
 /// sqlx::raw_sql("CREATE TABLE articles (id INTEGER PRIMARY KEY, title TEXT NOT NULL);
 ///                INSERT INTO articles VALUES (1, 'Old');").execute(&pool).await?;
-/// let migration = sqlx::AssertSqlSafe(TableStore::<Article>::migration("articles"));
+/// let migration = sqlx::AssertSqlSafe(TableStore::<Article>::migration("articles")?);
 /// sqlx::raw_sql(migration).execute(&pool).await?;
 ///
 /// let store = TableStore::<Article>::new(pool.clone(), "articles").await?;
@@ -121,6 +130,15 @@ impl<T> Clone for TableStore<T> {
 
 /// A pool a [`TableStore`] runs on: a `sqlx::SqlitePool` or a
 /// `sqlx::PgPool` (each `Into<TablePool>`).
+///
+/// ```
+/// # #[cfg(feature = "sqlite")] {
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let pool = sqlx::SqlitePool::connect("sqlite::memory:").await?;
+/// let _: optimist::store::TablePool = pool.into();
+/// # Ok::<(), sqlx::Error>(()) }).unwrap();
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct TablePool(Pool);
 
@@ -167,6 +185,7 @@ struct Statements {
     /// How a write transaction starts: SQLite's must take the write lock
     /// at once (a read lock that later upgrades fails under contention).
     begin: &'static str,
+    lock: Option<&'static str>,
     table: String,
     /// Every column, to name the field of a broken rule.
     columns: Vec<columns::Column>,
@@ -187,6 +206,10 @@ struct Dialect {
     /// condition on the id, without the one on the version).
     update_where: String,
     begin: &'static str,
+    /// Serialises the creates and deletes of one id (`$1` the table, `$2`
+    /// the id as JSON) where `begin` does not: a create that found no
+    /// tombstone must not insert after a create and delete in between.
+    lock: Option<&'static str>,
 }
 
 impl Statements {
@@ -203,6 +226,7 @@ impl Statements {
             insert_values,
             update_where,
             begin,
+            lock,
         } = dialect;
         let (names, sets) = (&writes.columns, &writes.set);
         let by_id = format!("{id} = {id_param}");
@@ -220,30 +244,19 @@ impl Statements {
                 "UPDATE {t} SET {sets} {update_where} AND {t}.{v} = $4"
             )),
             delete: checked(format!("DELETE FROM {t} WHERE {by_id} AND {v} = $2")),
-            next_id: checked(
-                "INSERT INTO optimist_sequences (name, value) VALUES ($1, 1) \
-                 ON CONFLICT (name) DO UPDATE SET value = optimist_sequences.value + 1 RETURNING value"
-                    .to_owned(),
-            ),
+            next_id: checked(NEXT_ID.to_owned()),
             seed: checked(format!(
+                // `WHERE true`: SQLite would read the `ON` as a join's.
                 "INSERT INTO optimist_sequences (name, value) SELECT $1, COALESCE(MAX({id}), 0) FROM {t} \
-                 ON CONFLICT (name) DO NOTHING"
+                 WHERE true ON CONFLICT (name) DO NOTHING"
             )),
             begin,
+            lock,
             table: c.table.clone(),
             columns: c.all().copied().collect(),
         }
     }
 }
-
-/// Every name in these statements was checked to be a plain identifier
-/// and every wire name to be free of quotes; every value is a bind
-/// parameter.
-fn checked(sql: String) -> SqlStr {
-    AssertSqlSafe(Arc::<str>::from(sql)).into_sql_str()
-}
-
-use super::store_error;
 
 /// The stamps column every conflict-aware table has.
 const STAMPS: &str = "optimist_stamps";
@@ -251,7 +264,7 @@ const STAMPS: &str = "optimist_stamps";
 /// The tables every table store shares: the one behind
 /// [`Store::next_id`], and the last version of each deleted id.
 const SHARED_TABLES: [&str; 2] = [
-    "CREATE TABLE IF NOT EXISTS optimist_sequences (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+    SEQUENCES,
     "CREATE TABLE IF NOT EXISTS optimist_tombstones (name TEXT NOT NULL, id TEXT NOT NULL, \
      version BIGINT NOT NULL, PRIMARY KEY (name, id))",
 ];
@@ -265,8 +278,27 @@ const EXHUME: &str = "DELETE FROM optimist_tombstones WHERE name = $1 AND id = $
 
 impl<T: Versioned> TableStore<T> {
     /// The store of `T` on `table`, whose columns are read once, now: one
-    /// per field, the version's and `optimist_stamps`. Creates the small
-    /// `optimist_sequences` table for server-chosen ids if it is missing.
+    /// per field, the version's and `optimist_stamps`. Creates the two
+    /// small tables every table store shares, `optimist_sequences` (for
+    /// ids the service picks) and `optimist_tombstones`, where they are
+    /// missing, which needs the right to create tables: a service that
+    /// lacks it runs [`TableStore::migration`] first, which creates them.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")] {
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize)]
+    /// # struct Article { id: i64, version: i64, title: String }
+    /// use optimist::store::TableStore;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let pool = sqlx::SqlitePool::connect("sqlite::memory:").await?;
+    /// let missing = TableStore::<Article>::new(pool.clone(), "articles").await.err().unwrap();
+    /// assert_eq!(missing.to_string(), "store unavailable: there is no table `articles`");
+    /// sqlx::raw_sql("CREATE TABLE articles (id INTEGER PRIMARY KEY, title TEXT)").execute(&pool).await?;
+    /// let unmigrated = TableStore::<Article>::new(pool.clone(), "articles").await.err().unwrap();
+    /// assert!(unmigrated.to_string().contains("no column `version`, `optimist_stamps`"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// # }
+    /// ```
     ///
     /// # Errors
     /// No such table, a missing column (the message gives the statement
@@ -274,7 +306,7 @@ impl<T: Versioned> TableStore<T> {
     /// database not answering.
     pub async fn new(pool: impl Into<TablePool>, table: &str) -> Result<Self, StoreError> {
         let columns = Columns::of::<T>(table)?;
-        let migration = Self::migration(table);
+        let migration = Self::migration(table)?;
         let TablePool(pool) = pool.into();
         run::create_shared_tables(&pool).await?;
         let sql = match &pool {
@@ -292,25 +324,39 @@ impl<T: Versioned> TableStore<T> {
     }
 
     /// The statements that make an existing `table` conflict-aware for
-    /// `T`: its version column (existing rows at version 1) and
-    /// `optimist_stamps`. Run them once, in a migration.
+    /// `T`: its version column (existing rows at version 1),
+    /// `optimist_stamps`, and the two tables every table store shares.
+    /// Run them once, in a migration.
     ///
     /// ```
     /// # #[derive(optimist::Versioned, serde::Serialize)]
     /// # struct Article { id: u64, version: u64, title: String }
-    /// # #[cfg(feature = "sqlite")]
-    /// assert_eq!(
-    ///     optimist::store::TableStore::<Article>::migration("articles"),
+    /// # #[cfg(feature = "sqlite")] {
+    /// use optimist::store::TableStore;
+    /// let sql = TableStore::<Article>::migration("articles")?;
+    /// assert!(sql.starts_with(
     ///     "ALTER TABLE articles ADD COLUMN version BIGINT NOT NULL DEFAULT 1;\n\
     ///      ALTER TABLE articles ADD COLUMN optimist_stamps TEXT;\n"
-    /// );
+    /// ));
+    /// assert!(sql.contains("CREATE TABLE IF NOT EXISTS optimist_tombstones"));
+    /// assert!(TableStore::<Article>::migration("articles; DROP TABLE x").is_err());
+    /// # }
+    /// # Ok::<(), optimist::StoreError>(())
     /// ```
-    #[must_use]
-    pub fn migration(table: &str) -> String {
-        let version = columns::column_of::<T>(T::VERSION_FIELD);
-        format!(
+    ///
+    /// # Errors
+    /// `table` is not a plain SQL identifier.
+    pub fn migration(table: &str) -> Result<String, StoreError> {
+        let columns = Columns::of::<T>(table)?;
+        let version = columns.version.name;
+        let mut sql = format!(
             "ALTER TABLE {table} ADD COLUMN {version} BIGINT NOT NULL DEFAULT 1;\n\
              ALTER TABLE {table} ADD COLUMN {STAMPS} TEXT;\n"
-        )
+        );
+        for shared in SHARED_TABLES {
+            sql.push_str(shared);
+            sql.push_str(";\n");
+        }
+        Ok(sql)
     }
 }

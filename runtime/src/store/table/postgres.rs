@@ -5,7 +5,7 @@
 
 use sqlx::PgPool;
 
-use super::columns::{Column, Columns, Declared, quoted};
+use super::columns::{Columns, Declared, quoted};
 use super::{Dialect, STAMPS, Statements, store_error};
 use crate::problem::StoreError;
 
@@ -28,7 +28,18 @@ pub async fn prepare(
         .map(|(name, ty)| Declared { name, ty })
         .collect();
     columns.check(&declared, migration)?;
-    Ok(statements(columns, &declared))
+    // Quoted names are exact in PostgreSQL: a column made as `"Title"`
+    // is not the field `title`'s.
+    for column in columns.all() {
+        if !declared.iter().any(|d| d.name == column.name) {
+            return Err(store_error(format!(
+                "the table `{}` names the column `{}` in other letter case; name the field's \
+                 column exactly with #[versioned(column = \"..\")]",
+                columns.table, column.name
+            )));
+        }
+    }
+    Ok(statements(columns))
 }
 
 /// `json_build_object(pairs)`, in calls of at most 50 pairs joined as
@@ -41,14 +52,8 @@ fn object(pairs: &[String]) -> String {
         .join(" || ")
 }
 
-fn statements(c: &Columns, declared: &[Declared]) -> Statements {
+fn statements(c: &Columns) -> Statements {
     let (t, id, v) = (quoted(&c.table), quoted(c.id.name), quoted(c.version.name));
-    // The exact (case-sensitive) name the table gave each column, which
-    // `jsonb_populate_record` matches.
-    let exact = |col: &Column| {
-        Columns::declared(declared, col.name)
-            .map_or_else(|| col.name.to_owned(), |d| d.name.clone())
-    };
     let body: Vec<String> = c
         .all()
         .map(|col| format!("'{}', {}", col.wire, quoted(col.name)))
@@ -61,7 +66,7 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
     let renamed: Vec<String> = [&c.id]
         .into_iter()
         .chain(&c.written)
-        .map(|col| format!("'{}', $1::jsonb -> '{}'", exact(col), col.wire))
+        .map(|col| format!("'{}', $1::jsonb -> '{}'", col.name, col.wire))
         .collect();
     let record = format!(
         "jsonb_populate_record(NULL::{t}, {}) AS r",
@@ -69,7 +74,7 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
     );
     let id_param = format!(
         "(jsonb_populate_record(NULL::{t}, jsonb_build_object('{}', $1::jsonb))).{id}",
-        exact(&c.id)
+        c.id.name
     );
     let w = c.writes(|col| format!("r.{}", quoted(col.name)));
     let dialect = Dialect {
@@ -79,6 +84,7 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
         insert_values: format!("SELECT {} FROM {record}", w.values),
         update_where: format!("FROM {record} WHERE {t}.{id} = r.{id}"),
         begin: "BEGIN",
+        lock: Some("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))"),
     };
     Statements::build(c, &w, dialect)
 }

@@ -7,12 +7,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::Connection as _;
 
-use super::violation::write_error;
-use super::{BURY, EXHUME, Pool, SHARED_TABLES, Statements, TOMBSTONE, TableStore, store_error};
+use super::violation::{delete_error, write_error};
+use super::{BURY, EXHUME, Pool, SHARED_TABLES, Statements, TOMBSTONE, TableStore};
 use crate::http::Version;
 use crate::problem::StoreError;
 use crate::resource::{Stamps, Stored, Versioned};
 use crate::store::Slot;
+use crate::store::sql_parts::{db_version, store_error};
 
 /// A connection the statements run on, held for one store operation.
 pub enum Held<'a> {
@@ -127,13 +128,20 @@ pub(super) async fn create_shared_tables(pool: &Pool) -> Result<(), StoreError> 
     Ok(())
 }
 
-fn json<V: Serialize + ?Sized>(value: &V) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(store_error)
+/// A value the database cannot take as the id column's type (an integer
+/// beyond `BIGINT`, class 22 in PostgreSQL) names no row: a read finds
+/// nothing, rather than failing.
+fn or_none<R: Default>(read: Result<R, sqlx::Error>) -> Result<R, StoreError> {
+    match read {
+        Err(sqlx::Error::Database(db)) if db.code().is_some_and(|c| c.starts_with("22")) => {
+            Ok(R::default())
+        }
+        read => read.map_err(store_error),
+    }
 }
 
-fn db_version(version: Version) -> Result<i64, StoreError> {
-    i64::try_from(version.get())
-        .map_err(|_| store_error("versions above i64::MAX do not fit a BIGINT column"))
+fn json<V: Serialize + ?Sized>(value: &V) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(store_error)
 }
 
 fn stored_version(version: i64) -> Result<Version, StoreError> {
@@ -154,7 +162,15 @@ struct Row {
 
 fn decode<T: Versioned + DeserializeOwned>(row: &Row) -> Result<Stored<T>, StoreError> {
     let version = stored_version(row.version)?;
-    let mut value: T = serde_json::from_str(&row.body).map_err(store_error)?;
+    // serde's messages quote the values they could not read.
+    let unreadable = |e: serde_json::Error| {
+        store_error(format!(
+            "a row of the table does not read as the resource ({:?} error at column {})",
+            e.classify(),
+            e.column()
+        ))
+    };
+    let mut value: T = serde_json::from_str(&row.body).map_err(unreadable)?;
     value.set_version(version).map_err(store_error)?;
     let stamps = match &row.stamps {
         Some(stamps) => serde_json::from_str(stamps).map_err(store_error)?,
@@ -180,14 +196,23 @@ macro_rules! row {
 /// Starts the transaction of one write: a savepoint inside the caller's
 /// transaction, else the dialect's `BEGIN`.
 macro_rules! begin {
-    ($conn:expr, $sql:expr) => {
-        if $conn.is_in_transaction() {
+    ($conn:expr, $sql:expr, $id:expr) => {{
+        let mut tx = if $conn.is_in_transaction() {
             $conn.begin().await
         } else {
             $conn.begin_with($sql.begin).await
         }
-        .map_err(store_error)?
-    };
+        .map_err(store_error)?;
+        if let Some(lock) = $sql.lock {
+            sqlx::query(lock)
+                .bind(&$sql.table)
+                .bind($id)
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?;
+        }
+        tx
+    }};
 }
 
 /// What a resource stored in a table needs.
@@ -207,11 +232,12 @@ pub(super) async fn load<T: Resource, X: Source>(
     let (id, sql) = (json(id)?, x.sql());
     let mut guard = x.hold().await?;
     let (row, tombstone) = on_conn!(guard.held(), |conn| {
-        let found = sqlx::query(sql.load.clone())
-            .bind(&id)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(store_error)?;
+        let found = or_none(
+            sqlx::query(sql.load.clone())
+                .bind(&id)
+                .fetch_optional(&mut *conn)
+                .await,
+        )?;
         match found {
             Some(found) => (Some(row!(found)), None),
             // Only a miss pays for the tombstones.
@@ -241,11 +267,12 @@ pub(super) async fn live_version<T: Resource, X: Source>(
     let (id, sql) = (json(id)?, x.sql());
     let mut guard = x.hold().await?;
     let version: Option<i64> = on_conn!(guard.held(), |conn| {
-        sqlx::query_scalar(sql.live_version.clone())
-            .bind(&id)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(store_error)?
+        or_none(
+            sqlx::query_scalar(sql.live_version.clone())
+                .bind(&id)
+                .fetch_optional(&mut *conn)
+                .await,
+        )?
     });
     version.map(stored_version).transpose()
 }
@@ -264,7 +291,7 @@ pub(super) async fn list<T: Resource, X: Source>(
             None => sqlx::query(sql.list_first.clone()).bind(limit),
             Some(after) => sqlx::query(sql.list_after.clone()).bind(after).bind(limit),
         };
-        let found = query.fetch_all(&mut *conn).await.map_err(store_error)?;
+        let found = or_none(query.fetch_all(&mut *conn).await)?;
         let mut rows = Vec::with_capacity(found.len());
         for found in found {
             rows.push(row!(found));
@@ -289,7 +316,7 @@ pub(super) async fn insert<T: Resource, X: Source>(
     // The tombstone and the row change together: an id is free when it
     // has no row and no tombstone, or the tombstone `after` names.
     let inserted = on_conn!(guard.held(), |conn| {
-        let mut tx = begin!(conn, sql);
+        let mut tx = begin!(conn, sql, &id);
         let free = match after {
             None => sqlx::query(TOMBSTONE)
                 .bind(&sql.table)
@@ -338,16 +365,28 @@ pub(super) async fn update<T: Resource, X: Source>(
     let expected = db_version(expected)?;
     let sql = x.sql();
     let mut guard = x.hold().await?;
+    let refused = |e| write_error(e, &sql.table, &sql.columns);
     let done = on_conn!(guard.held(), |conn| {
-        sqlx::query(sql.update.clone())
+        let update = sqlx::query(sql.update.clone())
             .bind(body)
             .bind(version)
             .bind(stamps)
-            .bind(expected)
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| write_error(e, &sql.table, &sql.columns))?
-            .rows_affected()
+            .bind(expected);
+        if conn.is_in_transaction() {
+            // In a savepoint: a refused update (a broken constraint) leaves
+            // the caller's transaction usable, as on PostgreSQL a failed
+            // statement would not.
+            let mut tx = conn.begin().await.map_err(store_error)?;
+            let done = update.execute(&mut *tx).await.map_err(refused)?;
+            tx.commit().await.map_err(store_error)?;
+            done.rows_affected()
+        } else {
+            update
+                .execute(&mut *conn)
+                .await
+                .map_err(refused)?
+                .rows_affected()
+        }
     });
     Ok(done == 1)
 }
@@ -362,13 +401,13 @@ pub(super) async fn delete<T: Resource, X: Source>(
     let mut guard = x.hold().await?;
     // The row goes and its tombstone comes in one transaction.
     let deleted = on_conn!(guard.held(), |conn| {
-        let mut tx = begin!(conn, sql);
+        let mut tx = begin!(conn, sql, &id);
         let deleted = sqlx::query(sql.delete.clone())
             .bind(&id)
             .bind(expected)
             .execute(&mut *tx)
             .await
-            .map_err(store_error)?
+            .map_err(delete_error)?
             .rows_affected()
             == 1;
         if deleted {

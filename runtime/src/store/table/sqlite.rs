@@ -34,8 +34,10 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
     let (t, id, v) = (quoted(&c.table), quoted(c.id.name), quoted(c.version.name));
     // SQLite has no boolean or JSON values of its own: the declared type
     // says how a column reads back into JSON.
+    let declared_type =
+        |col: &Column| Columns::declared(declared, col.name).map_or("", |d| d.ty.as_str());
     let value = |col: &Column| {
-        let ty = Columns::declared(declared, col.name).map_or("", |d| d.ty.as_str());
+        let ty = declared_type(col);
         let name = quoted(col.name);
         if ty.contains("bool") {
             format!(
@@ -56,7 +58,16 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
         "SELECT json_object({body}) AS body, CAST({v} AS INTEGER) AS version, {STAMPS} AS stamps FROM {t}"
     );
     let field = |col: &Column| format!("json_extract($1, '$.\"{}\"')", col.wire);
-    let w = c.writes(field);
+    // A JSON column keeps the value as JSON text (`->`), even a string,
+    // which `json_extract` would unwrap.
+    let written = |col: &Column| {
+        if declared_type(col).contains("json") {
+            format!("$1 -> '$.\"{}\"'", col.wire)
+        } else {
+            field(col)
+        }
+    };
+    let w = c.writes(written);
     let dialect = Dialect {
         select,
         version: format!("CAST({v} AS INTEGER)"),
@@ -64,6 +75,8 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
         insert_values: format!("VALUES ({})", w.values),
         update_where: format!("WHERE {t}.{id} = {}", field(&c.id)),
         begin: "BEGIN IMMEDIATE",
+        // BEGIN IMMEDIATE takes the database's one write lock already.
+        lock: None,
     };
     Statements::build(c, &w, dialect)
 }

@@ -61,7 +61,23 @@ pub struct TableTransaction<T, DB: sqlx::Database> {
 
 impl<T, DB: sqlx::Database> TableTransaction<T, DB> {
     /// The transaction, for the application's own statements and its
-    /// commit.
+    /// commit (see the example of [`TableTransaction`]).
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")] {
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize)]
+    /// # struct Article { id: i64, version: i64, title: String }
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let pool = sqlx::SqlitePool::connect("sqlite::memory:").await?;
+    /// # sqlx::raw_sql("CREATE TABLE articles (id INTEGER PRIMARY KEY, title TEXT, version BIGINT, optimist_stamps TEXT)").execute(&pool).await?;
+    /// # let store = optimist::store::TableStore::<Article>::new(pool.clone(), "articles").await?;
+    /// let tx = store.transaction(pool.begin().await?)?;
+    /// let mut tx = tx.into_inner();
+    /// sqlx::query("INSERT INTO articles (id, title, version) VALUES (1, 'a', 1)").execute(&mut *tx).await?;
+    /// tx.commit().await?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// # }
+    /// ```
     #[must_use]
     pub fn into_inner(self) -> sqlx::Transaction<'static, DB> {
         self.tx.into_inner()
@@ -69,7 +85,9 @@ impl<T, DB: sqlx::Database> TableTransaction<T, DB> {
 }
 
 impl<T> TableStore<T> {
-    /// This store inside `tx`, a transaction on the store's own database.
+    /// This store inside `tx`, a transaction on the store's own database
+    /// (the example of [`TableTransaction`] runs a write and an audit row
+    /// in one).
     ///
     /// # Errors
     /// `tx` is on the other kind of database than the store's pool.
@@ -92,6 +110,14 @@ impl<T> TableStore<T> {
 
 /// A database whose transactions a table store can run in: SQLite or
 /// PostgreSQL (`sqlx::Sqlite`, `sqlx::Postgres`).
+///
+/// ```
+/// fn runs_in<DB: optimist::store::InTransaction>() {}
+/// # #[cfg(feature = "sqlite")]
+/// runs_in::<sqlx::Sqlite>();
+/// # #[cfg(feature = "postgres")]
+/// runs_in::<sqlx::Postgres>();
+/// ```
 pub trait InTransaction: sqlx::Database + sealed::Sealed {}
 
 mod sealed {

@@ -8,19 +8,44 @@ use sqlx::error::{DatabaseError, ErrorKind};
 use super::columns::Column;
 use crate::problem::{StoreError, Violation};
 
-/// The store's error for a write that failed with `e`.
+/// The store's error for an insert or update that failed with `e`.
 pub fn write_error(e: sqlx::Error, table: &str, columns: &[Column]) -> StoreError {
+    classify(e, |db| field_of(db, table, columns), false)
+}
+
+/// The store's error for a delete that failed with `e`: a foreign key
+/// that still points at the row makes it a resource others use.
+pub fn delete_error(e: sqlx::Error) -> StoreError {
+    classify(e, |_| None, true)
+}
+
+fn classify(
+    e: sqlx::Error,
+    field: impl Fn(&dyn DatabaseError) -> Option<&'static str>,
+    deleting: bool,
+) -> StoreError {
     let sqlx::Error::Database(db) = &e else {
-        return StoreError::new(e);
+        return super::store_error(e);
     };
-    let field = field_of(db.as_ref(), table, columns);
-    match db.kind() {
-        ErrorKind::UniqueViolation => StoreError::violated(Violation::Unique { field }, e),
+    let field = field(db.as_ref());
+    // The database's own message can quote the row: keep its code and
+    // constraint only, as every SQL store error does.
+    let code = db.code().unwrap_or_default().into_owned();
+    let cause = match db.constraint() {
+        Some(constraint) => format!("database error {code} on {constraint}"),
+        None => format!("database error {code}"),
+    };
+    let violation = match db.kind() {
+        ErrorKind::UniqueViolation => Violation::Unique { field },
+        ErrorKind::ForeignKeyViolation if deleting => Violation::Referenced,
         ErrorKind::CheckViolation
         | ErrorKind::NotNullViolation
-        | ErrorKind::ForeignKeyViolation => StoreError::violated(Violation::Rule { field }, e),
-        _ => StoreError::new(e),
-    }
+        | ErrorKind::ForeignKeyViolation => Violation::Rule { field },
+        // A value the column's type cannot hold (PostgreSQL's class 22).
+        _ if code.starts_with("22") => Violation::Rule { field },
+        _ => return super::store_error(e),
+    };
+    StoreError::violated(violation, cause)
 }
 
 /// The wire name of the field whose column broke the rule: SQLite names
