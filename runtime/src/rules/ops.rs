@@ -58,6 +58,39 @@ pub struct Written<T> {
     pub outcome: Outcome,
 }
 
+impl<T: Versioned> Written<T> {
+    /// The fields this write changed: every field of a create, none of a
+    /// write that changed nothing (read from the stamps: a field changed
+    /// now carries the new version).
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, title: String, text: String }
+    /// use optimist::{MemoryStore, Policy, Preconditions};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let store = MemoryStore::<Note>::new();
+    /// optimist::create(&store, Note { id: 1, version: 0, title: "a".into(), text: "b".into() }).await?;
+    /// let edit = |n: Option<&Note>| Ok(Note { text: "c".into(), ..n.unwrap().clone() });
+    /// let pre = Preconditions::default();
+    /// let policy = Policy::DEFAULT.require_precondition(false);
+    /// let written = optimist::put(&store, &1, &pre, &policy, None, edit).await?;
+    /// assert_eq!(written.changed().collect::<Vec<_>>(), ["text"]);
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
+    /// ```
+    pub fn changed(&self) -> impl Iterator<Item = &'static str> + '_ {
+        let version = self.stored.version();
+        T::FIELDS
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| match self.outcome {
+                Outcome::Created => true,
+                Outcome::Unchanged => false,
+                Outcome::Updated => self.stored.stamps().get(*i) == Some(version),
+            })
+            .map(|(_, field)| field.name)
+    }
+}
+
 fn exhausted<T>(current: &Stored<T>) -> impl FnOnce(crate::http::VersionOverflow) -> Error {
     let current = current.version();
     move |_| Error::VersionExhausted { current }
