@@ -6,6 +6,7 @@
 
 pub mod model;
 pub mod openapi;
+pub mod revisions;
 pub mod routes;
 
 use std::time::{Duration, Instant};
@@ -15,8 +16,10 @@ use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{HttpServer, web};
 use optimist::content::BodyTimeout;
-use optimist::store::SqlStore;
+use optimist::store::TableStore;
 use optimist::{Collection, Error};
+use optimist_example_kit::db::Database;
+use sqlx::migrate::Migrator;
 
 use crate::model::Doc;
 pub use crate::routes::App;
@@ -37,15 +40,26 @@ pub struct Limits {
     pub client_timeout: Duration,
 }
 
+/// The schema of each kind of database (their triggers differ), embedded.
+static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
+
 /// The default database: a SQLite file in the working directory.
 pub const DEFAULT_DB: &str = "docs.db";
 
 impl App {
     /// Connects to the database at `url` and applies migrations.
     pub async fn connect(url: &str) -> Result<App, optimist::StoreError> {
-        let store = SqlStore::<Doc>::connect(url, "docs").await?;
-        let docs = Collection::new(store, "/api/docs").before_save(model::before_save);
-        Ok(App { docs })
+        let db = Database::open(url, &SQLITE, &POSTGRES)
+            .await
+            .map_err(optimist::StoreError::new)?;
+        let store = match &db {
+            Database::Sqlite(pool) => TableStore::<Doc>::new(pool.clone(), "docs").await?,
+            Database::Postgres(pool) => TableStore::<Doc>::new(pool.clone(), "docs").await?,
+        };
+        let docs = Collection::new(store, "/api/docs")
+            .before_save(|_, doc| model::validate(&doc).map(|()| doc));
+        Ok(App { docs, db })
     }
 }
 

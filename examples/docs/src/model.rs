@@ -5,13 +5,14 @@ use optimist_example_kit::schema::is_blank;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// How many earlier versions a document keeps besides its current one.
+/// How many earlier versions a document keeps besides its current one
+/// (the migrations' triggers keep them, in `doc_revisions`).
 pub const HISTORY: usize = 20;
 
-/// A document as stored: the current text, a write-only access key and
-/// the earlier versions. The history is the service's bookkeeping
-/// (`skip`): it is never compared or merged, never patched by clients,
-/// and written in the same compare-and-swap as the document itself.
+/// A document as stored, a row of `docs`: the current text and a
+/// write-only access key. Its earlier versions are rows of
+/// `doc_revisions`, which the database writes in the same statement as
+/// each update ([`crate::revisions`]).
 #[derive(Versioned, Serialize, Deserialize, Clone, Debug)]
 #[versioned(resource = "Doc")]
 #[serde(deny_unknown_fields)]
@@ -28,10 +29,6 @@ pub struct Doc {
     #[versioned(sensitive)]
     #[serde(rename = "accessKey")]
     pub access_key: String,
-    /// Earlier versions, oldest first, at most [`HISTORY`].
-    #[versioned(skip)]
-    #[serde(default)]
-    pub revisions: Vec<Revision>,
 }
 
 /// The text of a document at one version.
@@ -54,47 +51,6 @@ impl Revision {
             title: doc.title.clone(),
             body: doc.body.clone(),
         }
-    }
-}
-
-impl Doc {
-    /// Records `previous`, which this document replaces, at the end of the
-    /// history (the one a PATCH carried through the merge, or else a copy
-    /// of the previous one's), dropping the oldest beyond [`HISTORY`].
-    #[must_use]
-    pub fn after(mut self, previous: &Doc) -> Doc {
-        if self.revisions.is_empty() {
-            self.revisions.clone_from(&previous.revisions);
-        }
-        self.revisions.push(Revision::of(previous));
-        let excess = self.revisions.len().saturating_sub(HISTORY);
-        self.revisions.drain(..excess);
-        self
-    }
-
-    /// The kept versions from `from` to `to`, oldest first; the current
-    /// one last. Only those in range are copied.
-    #[must_use]
-    pub fn revisions_between(&self, from: u32, to: u32) -> Vec<Revision> {
-        let wanted = |version: u32| (from..=to).contains(&version);
-        self.revisions
-            .iter()
-            .filter(|r| wanted(r.version))
-            .cloned()
-            .chain(wanted(self.version).then(|| Revision::of(self)))
-            .collect()
-    }
-
-    /// The text at `version`, where it is kept.
-    #[must_use]
-    pub fn revision(&self, version: u32) -> Option<Revision> {
-        if version == self.version {
-            return Some(Revision::of(self));
-        }
-        self.revisions
-            .iter()
-            .find(|r| r.version == version)
-            .cloned()
     }
 }
 
@@ -211,7 +167,6 @@ impl Creation<Doc> for NewDoc {
             title: self.title.clone(),
             body: self.body.clone(),
             access_key: self.access_key.clone(),
-            revisions: Vec::new(),
         })
     }
 }
@@ -236,19 +191,8 @@ impl Replacement<Doc> for PutDoc {
             title: self.title.clone(),
             body: self.body.clone(),
             access_key,
-            revisions: Vec::new(),
         })
     }
-}
-
-/// What runs before every save: the rules, then the replaced text kept in
-/// the history.
-pub fn before_save(current: Option<&Doc>, doc: Doc) -> Result<Doc, Error> {
-    validate(&doc)?;
-    Ok(match current {
-        Some(current) => doc.after(current),
-        None => doc,
-    })
 }
 
 /// The rules of each field, stated once: [`validate`] checks them and the
@@ -293,7 +237,11 @@ mod rule {
     }
 }
 
-/// The rules every stored document meets, as the bodies' schemas state them.
+/// The rules every stored document meets, as the bodies' schemas state
+/// them: what runs before every save.
+///
+/// # Errors
+/// 422 for a broken rule.
 pub fn validate(doc: &Doc) -> Result<(), Error> {
     let chars = |s: &str| s.chars().count();
     let problem = if let Some(problem) = optimist_example_kit::id::problem(doc.id) {
@@ -310,46 +258,4 @@ pub fn validate(doc: &Doc) -> Result<(), Error> {
         return Ok(());
     };
     Err(Error::Unprocessable(problem.into()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn doc(version: u32, title: &str) -> Doc {
-        Doc {
-            id: 1,
-            version,
-            title: title.into(),
-            body: String::new(),
-            access_key: "key-12345".into(),
-            revisions: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn history_is_bounded_and_ordered() {
-        let mut current = doc(1, "t1");
-        for v in 2..=30 {
-            let next = Doc {
-                revisions: current.revisions.clone(),
-                ..doc(v, &format!("t{v}"))
-            };
-            current = next.after(&current);
-        }
-        let all = current.revisions_between(0, u32::MAX);
-        let versions: Vec<u32> = all.iter().map(|r| r.version).collect();
-        assert_eq!(versions, (10..=30).collect::<Vec<_>>());
-        assert_eq!(current.revisions.len(), HISTORY);
-        assert_eq!(all.last().unwrap().title, "t30");
-        let some: Vec<u32> = current
-            .revisions_between(12, 14)
-            .iter()
-            .map(|r| r.version)
-            .collect();
-        assert_eq!(some, [12, 13, 14]);
-        assert_eq!(current.revision(11).unwrap().title, "t11");
-        assert_eq!(current.revision(30).unwrap().title, "t30");
-        assert!(current.revision(9).is_none());
-    }
 }

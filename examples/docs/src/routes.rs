@@ -6,8 +6,9 @@ use optimist::openapi::{
     AlreadyExists, BadInput, Created, Found, NotFound, NotModified, PreconditionFailed,
     PreconditionRequired, ReadConditions, Unavailable, WriteConditions,
 };
-use optimist::store::SqlStore;
+use optimist::store::TableStore;
 use optimist::{Collection, Error, Listed, NoContent, PageRequest, Preconditions, Tagged};
+use optimist_example_kit::db::Database;
 use optimist_example_kit::id::{IdParam, PageParams};
 use serde::Deserialize;
 
@@ -22,8 +23,10 @@ pub type Answer = Result<Tagged<DocView>, Error>;
 pub struct App {
     /// The documents, under optimist's default policy: conditional writes
     /// required, PATCH merged, every false `If-Match` refused; each save
-    /// validated and the replaced text kept.
-    pub docs: Collection<Doc, SqlStore<Doc>>,
+    /// validated (the database keeps the replaced text).
+    pub docs: Collection<Doc, TableStore<Doc>>,
+    /// The database, for the revisions the store does not read.
+    pub db: Database,
 }
 
 type State = web::Data<App>;
@@ -152,9 +155,8 @@ pub async fn revisions(
     // A range whose `from` is after its `to` holds no version: empty.
     let (from, to) = (range.from.unwrap_or(0), range.to.unwrap_or(u32::MAX));
     let doc = app.docs.read(&id, &pre).await?;
-    Ok(app
-        .docs
-        .tagged(&doc, doc.value().revisions_between(from, to)))
+    let revisions = crate::revisions::between(&app.db, doc.value(), from, to).await?;
+    Ok(app.docs.tagged(&doc, revisions))
 }
 
 /// One revision; its `ETag` is that of the version it records.
@@ -168,9 +170,8 @@ pub async fn revision(
     Path((id, version)): Path<(u64, u32)>,
 ) -> Result<Tagged<Revision>, Error> {
     let doc = app.docs.read(&id, &Preconditions::default()).await?;
-    let revision = doc
-        .value()
-        .revision(version)
+    let revision = crate::revisions::at(&app.db, doc.value(), version)
+        .await?
         .ok_or_else(|| Error::not_found("Revision", &format_args!("{version} of Doc {id}")))?;
     let tag = optimist::Version::new(u64::from(revision.version))
         .unwrap_or_else(|| unreachable!("stored versions start at 1"));

@@ -1,6 +1,6 @@
-//! The revision history: bounded, written with the document in one
-//! compare-and-swap, readable by range and by version, linked from a 409,
-//! never patched by clients, and gone with a delete.
+//! The revision history: bounded, written by the database in the same
+//! statement as the document, readable by range and by version, linked
+//! from a 409, never patched by clients, and gone with a delete.
 
 mod support;
 
