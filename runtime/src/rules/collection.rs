@@ -185,18 +185,8 @@ impl<T: Versioned + Clone> Replacement<T> for T {
 /// `{path}/{id}`, the id percent-encoded as one path segment (RFC 3986
 /// §3.3), so that a string id with `/` or spaces still names its resource.
 fn location(path: &str, id: &impl fmt::Display) -> String {
-    use fmt::Write as _;
-    let mut out = String::with_capacity(path.len() + 8);
-    out.push_str(path.trim_end_matches('/'));
-    out.push('/');
-    for b in id.to_string().bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    let segment = format!("{}/", path.trim_end_matches('/'));
+    super::tagged::percent_encoded(segment, id, b"-._~!$&'()*+,;=:@")
 }
 
 // What `Collection::before_save` runs: the current state (`None` for a

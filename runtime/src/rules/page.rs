@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, LINK};
+use http::header::LINK;
 use http::{HeaderValue, Response};
 use serde::{Deserialize, Serialize};
 
@@ -132,20 +132,16 @@ impl<V: Serialize> Listed<V> {
     /// The response: 200, the items as a JSON array, the `Link`.
     #[must_use]
     pub fn to_response<B: From<Vec<u8>>>(&self) -> Response<B> {
-        let bytes = match serde_json::to_vec(&self.items) {
-            Ok(bytes) => bytes,
-            Err(e) => return Error::Unprocessable(e.to_string()).to_response(),
+        let mut response = match super::tagged::json_response(&self.items, self.caching) {
+            Ok(response) => response,
+            Err(refused) => return refused,
         };
-        let mut response = Response::new(B::from(bytes));
-        let headers = response.headers_mut();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        headers.insert(CACHE_CONTROL, self.caching.header_value());
         let link = self
             .next
             .as_ref()
             .and_then(|next| HeaderValue::try_from(format!("<{next}>; rel=\"next\"")).ok());
         if let Some(link) = link {
-            headers.insert(LINK, link);
+            response.headers_mut().insert(LINK, link);
         }
         response
     }
@@ -154,16 +150,11 @@ impl<V: Serialize> Listed<V> {
 /// `{path}?limit={limit}&after={id}`, the id percent-encoded as a query
 /// value (RFC 3986 §3.4).
 pub(crate) fn next_page(path: &str, limit: usize, after: &impl fmt::Display) -> String {
-    use fmt::Write as _;
-    let mut out = format!("{path}?limit={limit}&after=");
-    for b in after.to_string().bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~!$'()*,;:@/?".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    super::tagged::percent_encoded(
+        format!("{path}?limit={limit}&after="),
+        after,
+        b"-._~!$'()*,;:@/?",
+    )
 }
 
 #[cfg(test)]

@@ -101,21 +101,52 @@ impl<T: Serialize> Tagged<T> {
     /// be serialised (a map with non-string keys, say) is a 422 problem.
     #[must_use]
     pub fn to_response<B: From<Vec<u8>>>(&self) -> Response<B> {
-        let bytes = match serde_json::to_vec(&self.body) {
-            Ok(bytes) => bytes,
-            Err(e) => return Error::Unprocessable(e.to_string()).to_response(),
+        let mut response = match json_response(&self.body, self.caching) {
+            Ok(response) => response,
+            Err(refused) => return refused,
         };
-        let mut response = Response::new(B::from(bytes));
         *response.status_mut() = self.status;
         let headers = response.headers_mut();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(ETAG, self.etag.to_header_value());
-        headers.insert(CACHE_CONTROL, self.caching.header_value());
         if let Some(location) = &self.location {
             headers.insert(LOCATION, location.clone());
         }
         response
     }
+}
+
+/// A 200 with `body` as JSON and `caching`; a body that cannot be
+/// serialised (a map with non-string keys, say) is a 422 problem instead.
+pub(crate) fn json_response<B: From<Vec<u8>>>(
+    body: &impl Serialize,
+    caching: Caching,
+) -> Result<Response<B>, Response<B>> {
+    let bytes =
+        serde_json::to_vec(body).map_err(|e| Error::Unprocessable(e.to_string()).to_response())?;
+    let mut response = Response::new(B::from(bytes));
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CACHE_CONTROL, caching.header_value());
+    Ok(response)
+}
+
+/// `{prefix}{value}`, the value percent-encoded: every byte but ASCII
+/// letters, digits and those in `keep` (RFC 3986 §2.1).
+pub(crate) fn percent_encoded(
+    prefix: String,
+    value: &impl core::fmt::Display,
+    keep: &[u8],
+) -> String {
+    use core::fmt::Write as _;
+    let mut out = prefix;
+    for b in value.to_string().bytes() {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 /// `204 No Content`: the answer to a successful DELETE.

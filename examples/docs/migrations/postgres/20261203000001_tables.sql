@@ -1,0 +1,1 @@
+../common/20261203000001_tables.sql
