@@ -19,6 +19,7 @@ use optimist::content::BodyTimeout;
 use optimist::store::TableStore;
 use optimist::{Collection, Error};
 use optimist_example_kit::db::Database;
+use optimist_example_kit::on_db;
 use sqlx::migrate::Migrator;
 
 use crate::model::Doc;
@@ -50,13 +51,11 @@ pub const DEFAULT_DB: &str = "docs.db";
 impl App {
     /// Connects to the database at `url` and applies migrations.
     pub async fn connect(url: &str) -> Result<App, optimist::StoreError> {
-        let db = Database::open(url, &SQLITE, &POSTGRES)
+        let db = Database::open(url, "docs", &SQLITE, &POSTGRES)
             .await
             .map_err(optimist::StoreError::new)?;
-        let store = match &db {
-            Database::Sqlite(pool) => TableStore::<Doc>::new(pool.clone(), "docs").await?,
-            Database::Postgres(pool) => TableStore::<Doc>::new(pool.clone(), "docs").await?,
-        };
+        let store = on_db!(&db, |pool| TableStore::<Doc>::new(pool.clone(), "docs")
+            .await?);
         let docs = Collection::new(store, "/api/docs")
             .before_save(|_, doc| model::validate(&doc).map(|()| doc));
         Ok(App { docs, db })
@@ -90,6 +89,7 @@ fn routes(config: &mut web::ServiceConfig, body_limit: usize) {
         .service(
             web::resource("/api/docs")
                 .route(web::get().to(routes::list))
+                .route(web::head().to(routes::list))
                 .route(web::post().to(routes::create))
                 .default_service(not_allowed("GET, HEAD, POST")),
         )

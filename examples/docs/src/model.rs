@@ -5,14 +5,10 @@ use optimist_example_kit::schema::is_blank;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// How many earlier versions a document keeps besides its current one
-/// (the migrations' triggers keep them, in `doc_revisions`).
-pub const HISTORY: usize = 20;
-
 /// A document as stored, a row of `docs`: the current text and a
-/// write-only access key. Its earlier versions are rows of
-/// `doc_revisions`, which the database writes in the same statement as
-/// each update ([`crate::revisions`]).
+/// write-only access key. Its 20 latest earlier versions are rows of
+/// `doc_revisions`, which the migrations' triggers write in the same
+/// statement as each update ([`crate::revisions`]).
 #[derive(Versioned, Serialize, Deserialize, Clone, Debug)]
 #[versioned(resource = "Doc")]
 #[serde(deny_unknown_fields)]

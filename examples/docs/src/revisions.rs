@@ -12,7 +12,7 @@ use crate::model::{Doc, Revision};
 type Row = (i64, String, String);
 
 fn revision((version, title, body): Row) -> Result<Revision, Error> {
-    let version = u32::try_from(version).map_err(|e| Error::Unavailable(StoreError::new(e)))?;
+    let version = u32::try_from(version).map_err(unavailable)?;
     Ok(Revision {
         version,
         title,
@@ -20,8 +20,13 @@ fn revision((version, title, body): Row) -> Result<Revision, Error> {
     })
 }
 
-fn unavailable(e: sqlx::Error) -> Error {
+fn unavailable(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
     Error::Unavailable(StoreError::new(e))
+}
+
+/// The document's id as the table's `BIGINT`.
+fn key(doc: &Doc) -> Result<i64, Error> {
+    i64::try_from(doc.id).map_err(unavailable)
 }
 
 /// The kept versions of `doc` from `from` to `to`, oldest first, the
@@ -31,7 +36,7 @@ fn unavailable(e: sqlx::Error) -> Error {
 pub async fn between(db: &Database, doc: &Doc, from: u32, to: u32) -> Result<Vec<Revision>, Error> {
     const SQL: &str = "SELECT version, title, body FROM doc_revisions \
         WHERE doc = $1 AND version >= $2 AND version <= $3 AND version < $4 ORDER BY version";
-    let id = i64::try_from(doc.id).map_err(|e| Error::Unavailable(StoreError::new(e)))?;
+    let id = key(doc)?;
     let rows: Vec<Row> = on_db!(db, |pool| sqlx::query_as(SQL)
         .bind(id)
         .bind(i64::from(from))
@@ -52,15 +57,15 @@ pub async fn between(db: &Database, doc: &Doc, from: u32, to: u32) -> Result<Vec
 
 /// The text of `doc` at `version`, where it is kept.
 pub async fn at(db: &Database, doc: &Doc, version: u32) -> Result<Option<Revision>, Error> {
-    const SQL: &str =
-        "SELECT version, title, body FROM doc_revisions WHERE doc = $1 AND version = $2";
+    const SQL: &str = "SELECT version, title, body FROM doc_revisions WHERE doc = $1 AND version = $2 AND version < $3";
     if version == doc.version {
         return Ok(Some(Revision::of(doc)));
     }
-    let id = i64::try_from(doc.id).map_err(|e| Error::Unavailable(StoreError::new(e)))?;
+    let id = key(doc)?;
     let row: Option<Row> = on_db!(db, |pool| sqlx::query_as(SQL)
         .bind(id)
         .bind(i64::from(version))
+        .bind(i64::from(doc.version))
         .fetch_optional(pool)
         .await
         .map_err(unavailable)?);

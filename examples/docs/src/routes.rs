@@ -49,7 +49,7 @@ fn with_revisions_link(id: u64, error: Error) -> Error {
 
 /// A page of documents, with a `Link` to the next.
 #[utoipa::path(get, path = "/api/docs", tag = "docs", params(PageParams),
-    responses((status = 200, description = "A page of documents, in creation order", body = [DocView],
+    responses((status = 200, description = "A page of documents, in id order", body = [DocView],
         headers(("Link" = String, description = "`<…>; rel=\"next\"`: the next page, where one follows"))), BadInput, Unavailable))]
 pub async fn list(
     app: State,

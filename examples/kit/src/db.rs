@@ -36,15 +36,23 @@ macro_rules! on_db {
 
 impl Database {
     /// Opens `url` (`sqlite://…`, `postgres://…`) and applies the
-    /// migrations of its kind.
+    /// migrations of its kind, recorded in a table of the service's own
+    /// (`{service}_migrations`), so that services may share a database.
     ///
     /// # Errors
     /// The database cannot be reached, or a migration fails.
     pub async fn open(
         url: &str,
+        service: &str,
         sqlite: &Migrator,
         postgres: &Migrator,
     ) -> Result<Database, sqlx::Error> {
+        let own = |source: &Migrator| {
+            let mut migrator = Migrator::with_migrations(source.iter().cloned().collect());
+            migrator.dangerous_set_table_name(format!("{service}_migrations"));
+            migrator
+        };
+        let (sqlite, postgres) = (own(sqlite), own(postgres));
         if url.starts_with("postgres") {
             let pool = PgPoolOptions::new()
                 .max_connections(8)

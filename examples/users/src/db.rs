@@ -5,6 +5,7 @@
 use optimist::StoreError;
 use optimist::store::TableStore;
 use optimist_example_kit::db::Database;
+use optimist_example_kit::on_db;
 use sqlx::migrate::Migrator;
 
 use crate::model::User;
@@ -15,11 +16,8 @@ static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 /// The users on `url` (`sqlite://…` or `postgres://…`), the schema
 /// migrated first.
 pub async fn users(url: &str) -> Result<TableStore<User>, StoreError> {
-    match Database::open(url, &MIGRATIONS, &MIGRATIONS)
+    let db = Database::open(url, "users", &MIGRATIONS, &MIGRATIONS)
         .await
-        .map_err(StoreError::new)?
-    {
-        Database::Sqlite(pool) => TableStore::new(pool, "users").await,
-        Database::Postgres(pool) => TableStore::new(pool, "users").await,
-    }
+        .map_err(StoreError::new)?;
+    on_db!(db, |pool| TableStore::new(pool, "users").await)
 }

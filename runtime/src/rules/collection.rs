@@ -489,9 +489,10 @@ where
 
     /// GET of the collection: one page of views, in the store's order,
     /// with a `Link` to the next page where one follows (keyset
-    /// pagination: a page is as fast at the end of a long list as at its
-    /// start, and no resource is skipped or repeated when others are
-    /// created or deleted between pages).
+    /// pagination: in the SQL stores a page is as fast at the end of a
+    /// long list as at its start, and in every store no resource is
+    /// skipped or repeated when others are created or deleted between
+    /// pages).
     ///
     /// ```
     /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]

@@ -150,6 +150,7 @@ impl<V: Serialize> Listed<V> {
 /// `{path}?limit={limit}&after={id}`, the id percent-encoded as a query
 /// value (RFC 3986 §3.4).
 pub(crate) fn next_page(path: &str, limit: usize, after: &impl fmt::Display) -> String {
+    let path = path.trim_end_matches('/');
     super::tagged::percent_encoded(
         format!("{path}?limit={limit}&after="),
         after,

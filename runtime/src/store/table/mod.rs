@@ -181,7 +181,8 @@ struct Statements {
     /// Starts the table's sequence after the largest id it holds when the
     /// store is first made, so that ids a service picks follow the rows
     /// already there (and not ids clients chose later).
-    seed: SqlStr,
+    /// `None` where the ids are not integers: nothing to number after.
+    seed: Option<SqlStr>,
     /// How a write transaction starts: SQLite's must take the write lock
     /// at once (a read lock that later upgrades fails under contention).
     begin: &'static str,
@@ -210,6 +211,8 @@ struct Dialect {
     /// the id as JSON) where `begin` does not: a create that found no
     /// tombstone must not insert after a create and delete in between.
     lock: Option<&'static str>,
+    /// Whether the id column holds integers, which the store numbers.
+    numbered: bool,
 }
 
 impl Statements {
@@ -227,6 +230,7 @@ impl Statements {
             update_where,
             begin,
             lock,
+            numbered,
         } = dialect;
         let (names, sets) = (&writes.columns, &writes.set);
         let by_id = format!("{id} = {id_param}");
@@ -245,11 +249,13 @@ impl Statements {
             )),
             delete: checked(format!("DELETE FROM {t} WHERE {by_id} AND {v} = $2")),
             next_id: checked(NEXT_ID.to_owned()),
-            seed: checked(format!(
-                // `WHERE true`: SQLite would read the `ON` as a join's.
-                "INSERT INTO optimist_sequences (name, value) SELECT $1, COALESCE(MAX({id}), 0) FROM {t} \
-                 WHERE true ON CONFLICT (name) DO NOTHING"
-            )),
+            seed: numbered.then(|| {
+                checked(format!(
+                    // `WHERE true`: SQLite would read the `ON` as a join's.
+                    "INSERT INTO optimist_sequences (name, value) SELECT $1, COALESCE(MAX({id}), 0) FROM {t} \
+                     WHERE true ON CONFLICT (name) DO NOTHING"
+                ))
+            }),
             begin,
             lock,
             table: c.table.clone(),
@@ -315,7 +321,7 @@ impl<T: Versioned> TableStore<T> {
             #[cfg(feature = "postgres")]
             Pool::Postgres(p) => postgres::prepare(p, &columns, &migration).await?,
         };
-        run::seed_sequence(&pool, &sql).await;
+        run::seed_sequence(&pool, &sql).await?;
         Ok(TableStore {
             pool,
             sql: Arc::new(sql),

@@ -39,7 +39,9 @@ pub async fn prepare(
             )));
         }
     }
-    Ok(statements(columns))
+    let numbered = Columns::declared(&declared, columns.id.name)
+        .is_some_and(|d| matches!(d.ty.as_str(), "bigint" | "integer" | "smallint"));
+    Ok(statements(columns, numbered))
 }
 
 /// `json_build_object(pairs)`, in calls of at most 50 pairs joined as
@@ -52,7 +54,7 @@ fn object(pairs: &[String]) -> String {
         .join(" || ")
 }
 
-fn statements(c: &Columns) -> Statements {
+fn statements(c: &Columns, numbered: bool) -> Statements {
     let (t, id, v) = (quoted(&c.table), quoted(c.id.name), quoted(c.version.name));
     let body: Vec<String> = c
         .all()
@@ -85,6 +87,7 @@ fn statements(c: &Columns) -> Statements {
         update_where: format!("FROM {record} WHERE {t}.{id} = r.{id}"),
         begin: "BEGIN",
         lock: Some("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))"),
+        numbered,
     };
     Statements::build(c, &w, dialect)
 }

@@ -94,16 +94,18 @@ async fn acquire(pool: &Pool) -> Result<Guard<'static>, StoreError> {
 }
 
 /// Starts the table's sequence after its largest id, where it has none
-/// yet. Ids that are not integers have no sequence to start: the
-/// statement fails and the store numbers nothing.
-pub(super) async fn seed_sequence(pool: &Pool, sql: &Statements) {
-    if let Ok(mut guard) = acquire(pool).await {
-        let _ = on_conn!(guard.held(), |conn| sqlx::query(sql.seed.clone())
-            .bind(&sql.table)
-            .execute(&mut *conn)
-            .await
-            .map(drop));
-    }
+/// yet (integer ids only).
+pub(super) async fn seed_sequence(pool: &Pool, sql: &Statements) -> Result<(), StoreError> {
+    let Some(seed) = &sql.seed else {
+        return Ok(());
+    };
+    let mut guard = acquire(pool).await?;
+    on_conn!(guard.held(), |conn| sqlx::query(seed.clone())
+        .bind(&sql.table)
+        .execute(&mut *conn)
+        .await
+        .map(drop)
+        .map_err(store_error))
 }
 
 /// Creates the tables every table store shares, if they are missing.
