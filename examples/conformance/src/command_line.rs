@@ -1,5 +1,6 @@
 //! The service's command line: `--db` takes a SQLite file path as well as
-//! a URL, and refuses anything else in one line that shows the forms.
+//! a URL, and refuses anything else in one line that shows the forms and
+//! no password.
 
 use std::process::{Command, Stdio};
 
@@ -33,7 +34,7 @@ pub async fn database_paths(subject: &Subject) {
     drop(restarted);
     let _ = std::fs::remove_dir_all(&dir);
 
-    for bad in ["mysql://localhost/app", "", "a.db?mode=ro"] {
+    for bad in ["mysql://app:pw-secret@localhost/app", "", "a.db?mode=ro"] {
         let out = Command::new(subject.binary)
             .args(["--port", "0", "--db", bad])
             .stdin(Stdio::null())
@@ -47,5 +48,6 @@ pub async fn database_paths(subject: &Subject) {
             error[0].contains("file path") && error[0].contains("postgres://"),
             "the accepted forms: {stderr}"
         );
+        assert!(!stderr.contains("pw-secret"), "no password: {stderr}");
     }
 }

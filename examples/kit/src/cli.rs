@@ -15,7 +15,9 @@ pub struct Options {
     /// the service's own file in the working directory) or URL
     /// (`sqlite://…`), or `postgres://…` to share one database between
     /// processes.
-    #[arg(long, env = "DATABASE_URL", value_parser = database_url)]
+    // Checked by `db_or`, not by a value parser: clap's own message would
+    // repeat the value, and a URL's password with it.
+    #[arg(long, env = "DATABASE_URL")]
     pub db: Option<String>,
     /// Milliseconds a client may take to send a request's head, and then
     /// its body.
@@ -24,11 +26,18 @@ pub struct Options {
 }
 
 impl Options {
-    /// The database URL: the one given, else a SQLite file `default`
-    /// (such as `users.db`) in the working directory.
+    /// The database URL: the one given ([`database_url`]), else a SQLite
+    /// file `default` (such as `users.db`) in the working directory. A
+    /// value it cannot use ends the process with a usage error (exit
+    /// status 2) that shows the accepted forms and no password.
     #[must_use]
     pub fn db_or(&self, default: &str) -> String {
-        self.db.clone().unwrap_or_else(|| sqlite_url(default))
+        match &self.db {
+            None => sqlite_url(default),
+            Some(value) => database_url(value).unwrap_or_else(|e| {
+                clap::Error::raw(clap::error::ErrorKind::InvalidValue, format!("{e}\n")).exit()
+            }),
+        }
     }
 
     /// How long a client may take to send a request's head, then its body.
