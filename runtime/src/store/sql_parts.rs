@@ -43,11 +43,16 @@ pub(crate) fn db_version(version: Version) -> Result<i64, StoreError> {
 pub(crate) fn store_error(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
     let e = e.into();
     if let Some(sqlx::Error::Database(db)) = e.downcast_ref::<sqlx::Error>() {
-        let code = db.code().unwrap_or_default();
-        return StoreError::new(match db.constraint() {
-            Some(constraint) => format!("database error {code} on {constraint}"),
-            None => format!("database error {code}"),
-        });
+        return StoreError::new(redacted(db.as_ref()));
     }
     StoreError::new(e)
+}
+
+/// A database error as a log may show it: its code and constraint only.
+pub(crate) fn redacted(db: &dyn sqlx::error::DatabaseError) -> String {
+    let code = db.code().unwrap_or_default();
+    match db.constraint() {
+        Some(constraint) => format!("database error {code} on {constraint}"),
+        None => format!("database error {code}"),
+    }
 }

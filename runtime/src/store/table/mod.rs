@@ -7,7 +7,7 @@ use sqlx::SqlStr;
 
 use crate::problem::StoreError;
 use crate::resource::Versioned;
-use crate::store::sql_parts::{NEXT_ID, SEQUENCES, checked, store_error};
+use crate::store::sql_parts::{SEQUENCES, checked, store_error};
 
 mod columns;
 #[cfg(feature = "postgres")]
@@ -177,7 +177,6 @@ struct Statements {
     insert: SqlStr,
     update: SqlStr,
     delete: SqlStr,
-    next_id: SqlStr,
     /// Starts the table's sequence after the largest id it holds when the
     /// store is first made, so that ids a service picks follow the rows
     /// already there (and not ids clients chose later).
@@ -248,7 +247,6 @@ impl Statements {
                 "UPDATE {t} SET {sets} {update_where} AND {t}.{v} = $4"
             )),
             delete: checked(format!("DELETE FROM {t} WHERE {by_id} AND {v} = $2")),
-            next_id: checked(NEXT_ID.to_owned()),
             seed: numbered.then(|| {
                 checked(format!(
                     // `WHERE true`: SQLite would read the `ON` as a join's.

@@ -13,7 +13,7 @@ use crate::http::Version;
 use crate::problem::StoreError;
 use crate::resource::{Stamps, Stored, Versioned};
 use crate::store::Slot;
-use crate::store::sql_parts::{db_version, store_error};
+use crate::store::sql_parts::{NEXT_ID, db_version, store_error};
 
 /// A connection the statements run on, held for one store operation.
 pub enum Held<'a> {
@@ -431,7 +431,7 @@ pub(super) async fn next_id<X: Source>(x: &X) -> Result<u64, StoreError> {
     let sql = x.sql();
     let mut guard = x.hold().await?;
     let value: i64 = on_conn!(guard.held(), |conn| {
-        sqlx::query_scalar(sql.next_id.clone())
+        sqlx::query_scalar(NEXT_ID)
             .bind(&sql.table)
             .fetch_one(&mut *conn)
             .await

@@ -7,6 +7,7 @@ use sqlx::error::{DatabaseError, ErrorKind};
 
 use super::columns::Column;
 use crate::problem::{StoreError, Violation};
+use crate::store::sql_parts::{redacted, store_error};
 
 /// The store's error for an insert or update that failed with `e`.
 pub fn write_error(e: sqlx::Error, table: &str, columns: &[Column]) -> StoreError {
@@ -25,16 +26,10 @@ fn classify(
     deleting: bool,
 ) -> StoreError {
     let sqlx::Error::Database(db) = &e else {
-        return super::store_error(e);
+        return store_error(e);
     };
     let field = field(db.as_ref());
-    // The database's own message can quote the row: keep its code and
-    // constraint only, as every SQL store error does.
-    let code = db.code().unwrap_or_default().into_owned();
-    let cause = match db.constraint() {
-        Some(constraint) => format!("database error {code} on {constraint}"),
-        None => format!("database error {code}"),
-    };
+    let code = db.code().unwrap_or_default();
     let violation = match db.kind() {
         ErrorKind::UniqueViolation => Violation::Unique { field },
         ErrorKind::ForeignKeyViolation if deleting => Violation::Referenced,
@@ -43,9 +38,10 @@ fn classify(
         | ErrorKind::ForeignKeyViolation => Violation::Rule { field },
         // A value the column's type cannot hold (PostgreSQL's class 22).
         _ if code.starts_with("22") => Violation::Rule { field },
-        _ => return super::store_error(e),
+        _ => return store_error(e),
     };
-    StoreError::violated(violation, cause)
+    // The database's own message can quote the row.
+    StoreError::violated(violation, redacted(db.as_ref()))
 }
 
 /// The wire name of the field whose column broke the rule: SQLite names
