@@ -7,7 +7,7 @@ use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::{Data, DeriveInput, Fields, Generics, Ident, Token, Type};
 
-use crate::attr::{ContainerAttrs, FieldAttrs, serde_rename, serde_rename_all};
+use crate::attr::{Bounds, ContainerAttrs, FieldAttrs, serde_rename, serde_rename_all};
 use crate::case;
 use crate::ctxt::Ctxt;
 
@@ -40,6 +40,17 @@ pub struct Resource<'a> {
     pub compared: Vec<Field<'a>>,
     /// `skip` fields: never compared.
     pub skipped: Vec<Field<'a>>,
+    /// `history = N`, where set.
+    pub history: Option<usize>,
+}
+
+/// How a stale write merges a field, from `text`, `set` or `counter`.
+#[derive(Clone, Copy)]
+pub enum Merge {
+    Plain,
+    Text,
+    Counter(Bounds),
+    Set,
 }
 
 pub struct Field<'a> {
@@ -49,6 +60,8 @@ pub struct Field<'a> {
     /// Its column in a table store: the Rust name, or `column = ".."`.
     pub column: String,
     pub sensitive: bool,
+    pub merge: Merge,
+    pub group: Option<String>,
 }
 
 impl Field<'_> {
@@ -80,6 +93,16 @@ impl<'a> Input<'a> {
                         .value
                         .as_ref()
                         .map_or_else(|| name.clone(), |(column, _)| column.clone());
+                    let merge = if field_attrs.text.is_set() {
+                        Merge::Text
+                    } else if field_attrs.set.is_set() {
+                        Merge::Set
+                    } else if let Some((bounds, _)) = field_attrs.counter.value {
+                        Merge::Counter(bounds)
+                    } else {
+                        Merge::Plain
+                    };
+                    let group = field_attrs.group.value.as_ref().map(|(g, _)| g.clone());
                     Some(ParsedField {
                         field: Field {
                             member,
@@ -87,6 +110,8 @@ impl<'a> Input<'a> {
                             wire,
                             column,
                             sensitive: field_attrs.sensitive.is_set(),
+                            merge,
+                            group,
                         },
                         attrs: field_attrs,
                         name,

@@ -42,6 +42,15 @@ impl<T> Once<T> {
 pub struct ContainerAttrs {
     pub resource: Once<String>,
     pub krate: Once<syn::Path>,
+    /// `history = N`: the versions each store keeps per resource.
+    pub history: Once<usize>,
+}
+
+/// A counter's bounds, `counter(min = .., max = ..)`.
+#[derive(Clone, Copy, Default)]
+pub struct Bounds {
+    pub min: Option<i128>,
+    pub max: Option<i128>,
 }
 
 /// `#[versioned(..)]` on a field.
@@ -52,7 +61,25 @@ pub struct FieldAttrs {
     pub skip: Once<()>,
     /// `column = "name"`: the field's column in a table store.
     pub column: Once<String>,
+    pub text: Once<()>,
+    pub set: Once<()>,
+    pub counter: Once<Bounds>,
+    /// `group = "name"`: fields that conflict together.
+    pub group: Once<String>,
 }
+
+/// The field attributes, for "belongs on a field" messages.
+const FIELD_ITEMS: [&str; 9] = [
+    "id",
+    "version",
+    "sensitive",
+    "skip",
+    "column",
+    "text",
+    "set",
+    "counter",
+    "group",
+];
 
 /// Calls `each` for every item of every `#[versioned(..)]`.
 fn versioned_items(
@@ -83,6 +110,7 @@ impl ContainerAttrs {
         let mut out = ContainerAttrs {
             resource: Once::new("resource"),
             krate: Once::new("crate"),
+            history: Once::new("history"),
         };
         versioned_items(attrs, cx, |meta, cx| {
             let span = meta.path.segments[0].ident.span();
@@ -110,14 +138,27 @@ impl ContainerAttrs {
                     )
                 })?;
                 out.krate.set(span, path, cx);
-            } else if ["id", "version", "sensitive", "skip", "column"]
-                .iter()
-                .any(|f| meta.path.is_ident(f))
-            {
+            } else if meta.path.is_ident("history") {
+                let depth: syn::LitInt = meta
+                    .value()
+                    .and_then(syn::parse::ParseBuffer::parse)
+                    .map_err(|_| {
+                        meta.error("expected `history = 20`: how many versions to keep")
+                    })?;
+                match depth.base10_parse::<usize>() {
+                    Ok(n) if n > 0 => out.history.set(span, n, cx),
+                    _ => {
+                        return Err(syn::Error::new(
+                            depth.span(),
+                            "`history` keeps at least one version: write `history = 20`, or remove it to keep none",
+                        ));
+                    }
+                }
+            } else if FIELD_ITEMS.iter().any(|f| meta.path.is_ident(f)) {
                 return Err(meta.error("this attribute belongs on a field, not on the struct"));
             } else {
                 return Err(meta.error(
-                    "unknown attribute: expected `resource = \"Name\"` or `crate = \"path\"`",
+                    "unknown attribute: expected `resource = \"Name\"`, `crate = \"path\"` or `history = 20`",
                 ));
             }
             Ok(())
@@ -134,6 +175,10 @@ impl FieldAttrs {
             sensitive: Once::new("sensitive"),
             skip: Once::new("skip"),
             column: Once::new("column"),
+            text: Once::new("text"),
+            set: Once::new("set"),
+            counter: Once::new("counter"),
+            group: Once::new("group"),
         };
         versioned_items(attrs, cx, |meta, cx| {
             let span = meta.path.segments[0].ident.span();
@@ -145,6 +190,29 @@ impl FieldAttrs {
                 out.column.set(lit.span(), lit.value(), cx);
                 return Ok(());
             }
+            if meta.path.is_ident("group") {
+                let lit: LitStr = meta
+                    .value()
+                    .and_then(syn::parse::ParseBuffer::parse)
+                    .map_err(|_| meta.error("expected `group = \"name\"`"))?;
+                if lit.value().trim().is_empty() {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        "a group needs a name: write `group = \"address\"`",
+                    ));
+                }
+                out.group.set(span, lit.value(), cx);
+                return Ok(());
+            }
+            if meta.path.is_ident("counter") && meta.input.peek(syn::token::Paren) {
+                let bounds = counter_bounds(meta)?;
+                out.counter.set(span, bounds, cx);
+                return Ok(());
+            }
+            if meta.path.is_ident("counter") {
+                out.counter.set(span, Bounds::default(), cx);
+                return no_value(meta);
+            }
             let flag = if meta.path.is_ident("id") {
                 &mut out.id
             } else if meta.path.is_ident("version") {
@@ -153,23 +221,69 @@ impl FieldAttrs {
                 &mut out.sensitive
             } else if meta.path.is_ident("skip") {
                 &mut out.skip
-            } else if meta.path.is_ident("resource") || meta.path.is_ident("crate") {
+            } else if meta.path.is_ident("text") {
+                &mut out.text
+            } else if meta.path.is_ident("set") {
+                &mut out.set
+            } else if ["resource", "crate", "history"]
+                .iter()
+                .any(|c| meta.path.is_ident(c))
+            {
                 return Err(meta.error("this attribute belongs on the struct, not on a field"));
             } else {
                 return Err(meta.error(
-                    "unknown attribute: expected one of `id`, `version`, `sensitive`, `skip`, `column = \"name\"`",
+                    "unknown attribute: expected one of `id`, `version`, `sensitive`, `skip`, `column = \"name\"`, `text`, `set`, `counter`, `group = \"name\"`",
                 ));
             };
-            if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
-                return Err(meta.error(
-                    "this attribute takes no value: write it bare, as in `#[versioned(sensitive)]`",
-                ));
-            }
             flag.set(span, (), cx);
-            Ok(())
+            no_value(meta)
         });
         out
     }
+}
+
+fn no_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
+        return Err(meta.error(
+            "this attribute takes no value: write it bare, as in `#[versioned(sensitive)]`",
+        ));
+    }
+    Ok(())
+}
+
+/// `counter(min = -5, max = 100)`, either bound optional.
+fn counter_bounds(meta: &ParseNestedMeta<'_>) -> syn::Result<Bounds> {
+    let mut bounds = Bounds::default();
+    meta.parse_nested_meta(|bound| {
+        let slot = if bound.path.is_ident("min") {
+            &mut bounds.min
+        } else if bound.path.is_ident("max") {
+            &mut bounds.max
+        } else {
+            return Err(bound.error("expected `min = ..` or `max = ..`, as in `counter(min = 0)`"));
+        };
+        let input = bound.value()?;
+        let negative = input.parse::<Option<Token![-]>>()?.is_some();
+        let lit: syn::LitInt = input
+            .parse()
+            .map_err(|_| bound.error("expected an integer, as in `min = 0`"))?;
+        let value = lit.base10_parse::<i128>()?;
+        if slot
+            .replace(if negative { -value } else { value })
+            .is_some()
+        {
+            return Err(bound.error("a bound given twice: write it once"));
+        }
+        Ok(())
+    })?;
+    if let (Some(min), Some(max)) = (bounds.min, bounds.max)
+        && min > max
+    {
+        return Err(meta.error(format!(
+            "the bounds are empty: `min = {min}` is above `max = {max}`"
+        )));
+    }
+    Ok(bounds)
 }
 
 /// serde's name for this item after `rename`: the serialize name.

@@ -9,7 +9,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{GenericParam, Type};
 
-use crate::ast::Resource;
+use crate::ast::{Merge, Resource};
 
 pub fn derive(resource: &Resource<'_>) -> TokenStream {
     let krate = &resource.krate;
@@ -26,8 +26,21 @@ pub fn derive(resource: &Resource<'_>) -> TokenStream {
     );
     let fields = resource.compared.iter().map(|f| {
         let (wire, sensitive) = (&f.wire, f.sensitive);
-        quote!(#p::Field { name: #wire, sensitive: #sensitive })
+        let merge = match f.merge {
+            Merge::Plain => quote!(Plain),
+            Merge::Text => quote!(Text),
+            Merge::Set => quote!(Set),
+            Merge::Counter(bounds) => {
+                let (min, max) = (option(&p, bounds.min), option(&p, bounds.max));
+                quote!(Counter { min: #min, max: #max })
+            }
+        };
+        let group = option(&p, f.group.as_ref());
+        quote!(#p::Field { name: #wire, sensitive: #sensitive, merge: #p::MergeKind::#merge, group: #group })
     });
+    let history = resource
+        .history
+        .map(|depth| quote!(const HISTORY: usize = #depth;));
     // Only emitted where there are some: the trait's default is empty.
     let skipped = (!resource.skipped.is_empty()).then(|| {
         let names = resource.skipped.iter().map(|f| &f.wire);
@@ -47,6 +60,7 @@ pub fn derive(resource: &Resource<'_>) -> TokenStream {
     // and accepts any alias.
     let version_field = quote_spanned!(version_ty.span()=> type VersionField = #version_ty;);
     let diff = diff(resource, &p);
+    let merge = resource.history.is_some().then(|| merge(resource, &p));
     quote! {
         #[automatically_derived]
         impl #impl_generics #p::Versioned for #ident #ty_generics #where_clause {
@@ -57,6 +71,7 @@ pub fn derive(resource: &Resource<'_>) -> TokenStream {
             const VERSION_FIELD: &'static str = #version_wire;
             const FIELDS: &'static [#p::Field] = &[#(#fields),*];
             #skipped
+            #history
             const COLUMNS: &'static [(&'static str, &'static str)] = &[#(#columns),*];
 
             #[inline]
@@ -75,6 +90,7 @@ pub fn derive(resource: &Resource<'_>) -> TokenStream {
             }
 
             #diff
+            #merge
         }
     }
 }
@@ -111,9 +127,11 @@ fn with_field_bounds(resource: &Resource<'_>, p: &TokenStream) -> syn::Generics 
             .push(syn::parse_quote!(#version_ty: #p::VersionRepr));
     }
     for ty in bounded {
+        // A resource with history merges by copying values: `Clone` too.
+        let clone = resource.history.map(|_| quote!(+ ::core::clone::Clone));
         clause
             .predicates
-            .push(syn::parse_quote!(#ty: ::core::cmp::PartialEq + #p::Serialize));
+            .push(syn::parse_quote!(#ty: ::core::cmp::PartialEq + #p::Serialize #clone));
     }
     generics
 }
@@ -146,4 +164,37 @@ fn diff(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
             #p::FieldSet::from_changed([#(#changed),*])
         }
     }
+}
+
+/// `Versioned::merge`: one call per compared field, its kind's method of
+/// `ThreeWay`, spanned at the type so a wrong type's error is there.
+fn merge(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
+    let calls = resource.compared.iter().enumerate().map(|(index, f)| {
+        let (member, ty) = (f.member, f.ty);
+        let method = match f.merge {
+            Merge::Plain => quote!(plain),
+            Merge::Text => quote!(text),
+            Merge::Set => quote!(set),
+            Merge::Counter(_) => quote!(counter),
+        };
+        quote_spanned!(ty.span()=> #p::ThreeWay::#method::<#ty>(merge, #index, &mut self.#member, &current.#member);)
+    });
+    let calls: Vec<TokenStream> = calls.collect();
+    // No compared field: nothing to merge, and nothing left unused.
+    let unused = calls.is_empty().then(|| quote!(let _ = (current, merge);));
+    quote! {
+        #[inline]
+        fn merge(&mut self, current: &Self, merge: &mut #p::ThreeWay<'_>) {
+            #unused
+            #(#calls)*
+        }
+    }
+}
+
+/// `Option::Some(value)` or `Option::None`, by absolute path.
+fn option(p: &TokenStream, value: Option<impl ToTokens>) -> TokenStream {
+    value.map_or_else(
+        || quote!(#p::Option::None),
+        |value| quote!(#p::Option::Some(#value)),
+    )
 }

@@ -26,24 +26,41 @@ pub fn check<'a>(input: Input<'a>, cx: &Ctxt) -> Option<Resource<'a>> {
     let mut compared = Vec::new();
     let mut skipped = Vec::new();
     let mut columns: Vec<(String, Span)> = Vec::new();
+    let mut groups: Vec<(String, Span)> = Vec::new();
+    let history = input.attrs.history.is_set();
     for parsed in fields {
         let (field, attrs) = (parsed.field, &parsed.attrs);
         role_reported |= check_combinations(attrs, cx);
         check_column(&field, attrs, &mut columns, cx);
         let span = |flag: &crate::attr::Once<()>| flag.span().unwrap_or_else(|| field.span());
         if attrs.skip.is_set() {
+            check_merge(attrs, history, cx);
             skipped.push(field);
         } else if attrs.id.is_set() || (!explicit_id && parsed.name == "id") {
             // Flags on a field that is the id by its name alone.
             sensitive_role(attrs, &attrs.id, "id", cx);
+            merge_role(attrs, "id", cx);
             let at = span(&attrs.id);
             claim(&mut id, field, at, "id", cx);
         } else if attrs.version.is_set() || (!explicit_version && parsed.name == "version") {
             sensitive_role(attrs, &attrs.version, "version", cx);
+            merge_role(attrs, "version", cx);
             let at = span(&attrs.version);
             claim(&mut version, field, at, "version", cx);
         } else {
+            check_merge(attrs, history, cx);
+            if let (Some(group), Some(at)) = (&field.group, attrs.group.span()) {
+                groups.push((group.clone(), at));
+            }
             compared.push(field);
+        }
+    }
+    for (group, at) in &groups {
+        if groups.iter().filter(|(g, _)| g == group).count() == 1 {
+            cx.push(syn::Error::new(
+                *at,
+                format!("the group `{group}` has one field: a group makes fields conflict together; put another field in it, or remove `group`"),
+            ));
         }
     }
     if id.is_none() && !role_reported {
@@ -68,6 +85,7 @@ pub fn check<'a>(input: Input<'a>, cx: &Ctxt) -> Option<Resource<'a>> {
         version: version?,
         compared,
         skipped,
+        history: attrs.history.value.map(|(depth, _)| depth),
     })
 }
 
@@ -181,5 +199,77 @@ fn sensitive_role(attrs: &FieldAttrs, role: &crate::attr::Once<()>, name: &str, 
             span,
             format!("`sensitive` on the {name} field: the {name} is part of every response; remove `sensitive`"),
         ));
+    }
+}
+
+/// The merge attributes on a field: one kind at most, never beside
+/// `sensitive` (no history keeps the value) or `group`, only where the
+/// struct keeps history; `group` not on a skipped field.
+fn check_merge(attrs: &FieldAttrs, history: bool, cx: &Ctxt) {
+    let kinds: Vec<(&str, Span)> = [
+        ("text", attrs.text.span()),
+        ("set", attrs.set.span()),
+        ("counter", attrs.counter.span()),
+    ]
+    .into_iter()
+    .filter_map(|(name, span)| Some((name, span?)))
+    .collect();
+    if let [(first, _), (second, at), ..] = kinds[..] {
+        cx.push(syn::Error::new(
+            at,
+            format!("`{first}` and `{second}` on one field: a field merges one way; keep one"),
+        ));
+    }
+    if let Some(skip) = attrs.skip.span() {
+        for (name, _) in kinds
+            .iter()
+            .chain(attrs.group.span().map(|s| ("group", s)).iter())
+        {
+            cx.push(syn::Error::new(
+                skip,
+                format!("`{name}` on a skipped field: a skipped field takes no part in merges; remove `{name}` or `skip`"),
+            ));
+        }
+        return;
+    }
+    let Some(&(kind, at)) = kinds.first() else {
+        return;
+    };
+    if attrs.sensitive.is_set() {
+        cx.push(syn::Error::new(
+            at,
+            format!("`{kind}` on a sensitive field: no revision history keeps a sensitive value, so it cannot be merged from one; remove `{kind}` or `sensitive`"),
+        ));
+    } else if attrs.group.is_set() {
+        cx.push(syn::Error::new(
+            at,
+            format!(
+                "`{kind}` in a group: a group is merged as one value; remove `{kind}` or `group`"
+            ),
+        ));
+    } else if !history {
+        cx.push(syn::Error::new(
+            at,
+            format!("`{kind}` merges from the revision history: add `#[versioned(history = 20)]` to the struct (the number of versions to keep)"),
+        ));
+    }
+}
+
+/// Merge attributes on the id or version field.
+fn merge_role(attrs: &FieldAttrs, role: &str, cx: &Ctxt) {
+    for (name, span) in [
+        ("text", attrs.text.span()),
+        ("set", attrs.set.span()),
+        ("counter", attrs.counter.span()),
+        ("group", attrs.group.span()),
+    ] {
+        if let Some(span) = span {
+            cx.push(syn::Error::new(
+                span,
+                format!(
+                    "`{name}` on the {role} field: the {role} is never merged; remove `{name}`"
+                ),
+            ));
+        }
     }
 }

@@ -85,6 +85,7 @@
 // The layers, bottom up; every public item is re-exported here.
 mod http;
 mod integrations;
+pub mod merge;
 pub mod problem;
 mod resource;
 mod rules;
@@ -118,10 +119,11 @@ pub use integrations::axum;
 pub use integrations::client;
 #[cfg(feature = "utoipa")]
 pub use integrations::openapi;
+pub use merge::merge_text;
 pub use problem::{Error, PROBLEM_JSON, StoreError, StoreFailure, Violation};
 pub use resource::{
-    Conflict, Field, FieldConflict, FieldSet, MERGE_PATCH_JSON, ResourcePatch, Stamps, Stored,
-    Versioned, apply_merge_patch, body_version, redacted_representation,
+    Basis, Conflict, Field, FieldConflict, FieldSet, MERGE_PATCH_JSON, MergeKind, ResourcePatch,
+    Revision, Stamps, Stored, Versioned, apply_merge_patch, body_version, redacted_representation,
 };
 pub use rules::ops::{Outcome, Written, create, delete, patch, put, read};
 pub use rules::{
@@ -138,7 +140,9 @@ pub use optimist_macros::Versioned;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::http::{Version, VersionOverflow, VersionRepr};
-    pub use crate::resource::{Field, FieldSet, Versioned};
+    pub use crate::merge::{Counter, SetField, Text, ThreeWay};
+    pub use crate::resource::{Field, FieldSet, MergeKind, Versioned};
+    pub use core::clone::Clone;
     pub use core::option::Option;
     pub use core::result::Result;
     pub use serde::Serialize;

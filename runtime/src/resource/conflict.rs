@@ -7,7 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::http::Version;
-use crate::resource::{FieldSet, Stored, Versioned};
+use crate::merge::Region;
+use crate::resource::{Field, FieldSet, Stored, Versioned};
 
 /// A stale write refused because fields it changes were changed by someone
 /// else since the client's version.
@@ -63,6 +64,13 @@ pub struct Conflict {
     /// The current representation, without sensitive fields.
     #[cfg_attr(feature = "utoipa", schema(value_type = Object, required = false))]
     current: Value,
+    /// For a resource with revision history: `history` where the conflicts
+    /// were found by a three-way merge with the state at `yourVersion`,
+    /// `stamps` where the history no longer holds it, so the fields were
+    /// judged by the version at which each last changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(required = false))]
+    basis: Option<Basis>,
     /// Members a service adds (RFC 9457 §3.2), after the standard ones.
     #[serde(flatten)]
     extensions: serde_json::Map<String, Value>,
@@ -70,8 +78,24 @@ pub struct Conflict {
     display_id: String,
 }
 
+/// How the conflicts of a resource with revision history were found.
+///
+/// ```
+/// assert_eq!(serde_json::to_value(optimist::Basis::Stamps).unwrap(), "stamps");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+pub enum Basis {
+    /// A three-way merge with the state at the request's base version.
+    History,
+    /// The history no longer holds the base: each field was judged by
+    /// the version at which it last changed.
+    Stamps,
+}
+
 /// Members the problem body already has: an extension cannot replace them.
-const RESERVED: [&str; 11] = [
+const RESERVED: [&str; 12] = [
     "type",
     "title",
     "status",
@@ -83,6 +107,7 @@ const RESERVED: [&str; 11] = [
     "currentVersion",
     "conflicts",
     "current",
+    "basis",
 ];
 
 /// One conflicting field: its values, or `redacted` for a sensitive one.
@@ -115,6 +140,18 @@ pub struct FieldConflict {
     /// The current value (absent for a sensitive field).
     #[serde(skip_serializing_if = "Option::is_none")]
     current: Option<Value>,
+    /// The value at the request's base version, where the revision
+    /// history holds it (never for a sensitive field).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    base: Option<Value>,
+    /// For a text field: each region both sides edited differently.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "utoipa", schema(required = false))]
+    regions: Vec<Region>,
+    /// Why the values could not be merged, where a rule says more than
+    /// "both changed it" (a counter's bound, a group).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
     /// `true` for a sensitive field: no values are shown.
     #[serde(skip_serializing_if = "core::ops::Not::not")]
     #[cfg_attr(feature = "utoipa", schema(required = false))]
@@ -125,6 +162,63 @@ pub struct FieldConflict {
 }
 
 impl FieldConflict {
+    /// The conflict on `field` between `yours` and `current`, which
+    /// last changed in `changed_in`; no values are kept of a sensitive
+    /// field.
+    pub(crate) fn of(field: &Field, yours: Value, current: Value, changed_in: Version) -> Self {
+        let (yours, current) = if field.sensitive {
+            (None, None)
+        } else {
+            (Some(yours), Some(current))
+        };
+        FieldConflict {
+            field: field.name,
+            yours,
+            current,
+            base: None,
+            regions: Vec::new(),
+            reason: None,
+            redacted: field.sensitive,
+            changed_in,
+        }
+    }
+
+    /// Adds what a three-way merge found: the base value, the regions of
+    /// a text, the reason.
+    pub(crate) fn with_base(
+        mut self,
+        base: Option<Value>,
+        regions: Vec<Region>,
+        reason: Option<String>,
+    ) -> Self {
+        if !self.redacted {
+            self.base = base;
+            self.regions = regions;
+        }
+        self.reason = reason;
+        self
+    }
+
+    /// The value at the request's base version, where the revision
+    /// history holds it; `None` for a sensitive field.
+    #[must_use]
+    pub fn base(&self) -> Option<&Value> {
+        self.base.as_ref()
+    }
+
+    /// The regions of a text field that both sides edited differently.
+    #[must_use]
+    pub fn regions(&self) -> &[Region] {
+        &self.regions
+    }
+
+    /// Why the values could not be merged, where a rule says more than
+    /// "both changed it".
+    #[must_use]
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+
     /// The field's wire name.
     #[must_use]
     pub fn field(&self) -> &'static str {
@@ -183,21 +277,12 @@ impl Conflict {
             .filter_map(|index| {
                 let field = T::FIELDS.get(index)?;
                 let changed_in = current.stamps().get(index)?;
-                let (yours, current) = if field.sensitive {
-                    (None, None)
-                } else {
-                    (
-                        Some(value(&yours, field.name)),
-                        Some(value(&theirs, field.name)),
-                    )
-                };
-                Some(FieldConflict {
-                    field: field.name,
-                    yours,
-                    current,
-                    redacted: field.sensitive,
+                Some(FieldConflict::of(
+                    field,
+                    value(&yours, field.name),
+                    value(&theirs, field.name),
                     changed_in,
-                })
+                ))
             })
             .collect();
         Ok(Conflict {
@@ -207,9 +292,46 @@ impl Conflict {
             current_version: current.version(),
             conflicts,
             current: theirs,
+            basis: None,
             extensions: serde_json::Map::new(),
             display_id: current.value().id().to_string(),
         })
+    }
+
+    /// The conflict a three-way merge found: `conflicts` as it listed them.
+    pub(crate) fn merged<T>(
+        current: &Stored<T>,
+        your_version: Version,
+        conflicts: Vec<FieldConflict>,
+    ) -> Result<Self, serde_json::Error>
+    where
+        T: Versioned + Serialize,
+        T::Id: Serialize + fmt::Display,
+    {
+        Ok(Conflict {
+            resource: T::RESOURCE,
+            id: serde_json::to_value(current.value().id())?,
+            your_version,
+            current_version: current.version(),
+            conflicts,
+            current: redacted_representation(current.value())?,
+            basis: Some(Basis::History),
+            extensions: serde_json::Map::new(),
+            display_id: current.value().id().to_string(),
+        })
+    }
+
+    /// Says how the conflicts were found (for a resource with history).
+    pub(crate) fn with_basis(mut self, basis: Basis) -> Self {
+        self.basis = Some(basis);
+        self
+    }
+
+    /// How the conflicts were found, for a resource with revision
+    /// history; `None` for one without.
+    #[must_use]
+    pub fn basis(&self) -> Option<Basis> {
+        self.basis
     }
 
     /// The resource's name.

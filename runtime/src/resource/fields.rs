@@ -12,9 +12,11 @@ use crate::resource::Versioned;
 /// One compared field of a [`Versioned`] type, as the derive describes it.
 ///
 /// ```
-/// use optimist::Field;
-/// let email = Field { name: "email", sensitive: false };
-/// assert_eq!(email.name, "email");
+/// use optimist::{Field, MergeKind};
+/// let email = Field::plain("email");
+/// assert_eq!((email.name, email.sensitive, email.merge), ("email", false, MergeKind::Plain));
+/// let likes = Field { merge: MergeKind::Counter { min: Some(0), max: None }, ..Field::plain("likes") };
+/// assert_eq!(likes.group, None);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Field {
@@ -22,6 +24,61 @@ pub struct Field {
     pub name: &'static str,
     /// Whether values of this field must never be shown (`#[versioned(sensitive)]`).
     pub sensitive: bool,
+    /// How a stale write merges it, where the revision history holds the
+    /// write's base (`#[versioned(text)]`, `counter`, `set`).
+    pub merge: MergeKind,
+    /// The group it conflicts together with (`#[versioned(group = "..")]`):
+    /// a stale write never mixes one writer's values of a group with
+    /// another's.
+    pub group: Option<&'static str>,
+}
+
+impl Field {
+    /// A field merged as one value, in no group, not sensitive.
+    #[must_use]
+    pub const fn plain(name: &'static str) -> Field {
+        Field {
+            name,
+            sensitive: false,
+            merge: MergeKind::Plain,
+            group: None,
+        }
+    }
+}
+
+/// How a field of a stale write is merged with the current state, three
+/// ways, from the value at the write's base version (kept in the revision
+/// history, [`Versioned::HISTORY`]).
+///
+/// Whatever the kind, a field only one side changed takes that side's
+/// value, and one both changed to the same value is no conflict.
+///
+/// ```
+/// use optimist::MergeKind;
+/// let likes = MergeKind::Counter { min: Some(0), max: None };
+/// assert_ne!(likes, MergeKind::Plain);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergeKind {
+    /// Both sides changed it to different values: a conflict.
+    Plain,
+    /// Text merged line by line (a three-way merge, as `git merge` or
+    /// `diff3` do): lines only one side edited take that side's edit;
+    /// regions both edited differently conflict.
+    Text,
+    /// A number: the request's change from the base is added to the
+    /// current value, so concurrent increments all count. A result
+    /// outside the bounds (or the type) is a conflict.
+    Counter {
+        /// The smallest value allowed.
+        min: Option<i128>,
+        /// The largest value allowed.
+        max: Option<i128>,
+    },
+    /// A collection read as a set: the elements the request added since
+    /// the base are added to the current value, those it removed are
+    /// removed.
+    Set,
 }
 
 /// A set of field indexes into [`Versioned::FIELDS`].

@@ -5,11 +5,13 @@
 mod conflict;
 mod fields;
 mod patch;
+mod revision;
 mod stored;
 mod versioned;
 
-pub use conflict::{Conflict, FieldConflict, redacted_representation};
-pub use fields::{Field, FieldSet, Stamps};
+pub use conflict::{Basis, Conflict, FieldConflict, redacted_representation};
+pub use fields::{Field, FieldSet, MergeKind, Stamps};
 pub use patch::{MERGE_PATCH_JSON, ResourcePatch, apply_merge_patch, body_version};
+pub use revision::Revision;
 pub use stored::Stored;
 pub use versioned::Versioned;

@@ -1,6 +1,7 @@
 //! The trait that `#[derive(Versioned)]` implements.
 
 use crate::http::{Version, VersionOverflow, VersionRepr};
+use crate::merge::ThreeWay;
 use crate::resource::{Field, FieldSet};
 
 /// A resource under optimistic concurrency control.
@@ -79,6 +80,51 @@ pub trait Versioned: Sized {
     /// bookkeeping, which takes no part in comparison or merge and is left
     /// out of the `current` representation of a conflict.
     const SKIPPED: &'static [&'static str] = &[];
+
+    /// How many versions of each resource its store keeps in the
+    /// revision history (`#[versioned(history = 20)]`), the current one
+    /// included: a stale write based on one of them is merged three ways,
+    /// field by field ([`crate::merge`]). 0, the default, keeps none: a
+    /// stale write is then judged by the field stamps alone.
+    ///
+    /// ```
+    /// #[derive(optimist::Versioned, serde::Serialize, Clone)]
+    /// #[versioned(history = 20)]
+    /// struct Doc { id: u64, version: u64, #[versioned(text)] body: String }
+    ///
+    /// use optimist::Versioned;
+    /// assert_eq!(Doc::HISTORY, 20);
+    /// ```
+    const HISTORY: usize = 0;
+
+    /// Merges the current state into `self`, a stale write's requested
+    /// state, field by field as `merge` decided them: derived for a
+    /// resource with history, calling the [`ThreeWay`] method of each
+    /// field's kind. The default merges nothing, so every field only the
+    /// current state changed stays a conflict.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
+    /// # #[versioned(history = 5)]
+    /// # struct Doc { id: u64, version: u64, title: String, #[versioned(text)] body: String }
+    /// use optimist::{MemoryStore, Policy, Preconditions, Version};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let store = MemoryStore::<Doc>::new();
+    /// let doc = Doc { id: 1, version: 0, title: "T".into(), body: "one\n\ntwo\n".into() };
+    /// optimist::create(&store, doc.clone()).await?;
+    /// let (pre, policy, v1) = (Preconditions::default(), Policy::default(), Version::new(1));
+    /// // Two writers start from version 1 and edit different lines.
+    /// let first = |_: Option<&Doc>| Ok(Doc { body: "ONE\n\ntwo\n".into(), ..doc.clone() });
+    /// optimist::put(&store, &1, &pre, &policy, v1, first).await?;
+    /// let second = |_: Option<&Doc>| Ok(Doc { body: "one\n\nTWO\n".into(), ..doc.clone() });
+    /// let merged = optimist::put(&store, &1, &pre, &policy, v1, second).await?;
+    /// assert_eq!(merged.stored.value().body, "ONE\n\nTWO\n");
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
+    /// ```
+    #[inline]
+    fn merge(&mut self, current: &Self, merge: &mut ThreeWay<'_>) {
+        let _ = (current, merge);
+    }
 
     /// The id.
     ///

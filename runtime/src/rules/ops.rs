@@ -9,8 +9,9 @@ use http::Method;
 use serde::Serialize;
 
 use crate::http::{Evaluation, Preconditions, Version, VersionTag};
+use crate::merge::ThreeWay;
 use crate::problem::{Error, StoreError};
-use crate::resource::{Conflict, Stored, Versioned};
+use crate::resource::{Basis, Conflict, FieldSet, MergeKind, Revision, Stored, Versioned};
 use crate::rules::Policy;
 use crate::store::{Slot, Store};
 
@@ -410,14 +411,20 @@ where
             }
             _ => return Err(Error::not_found(T::RESOURCE, id)),
         };
-        let next = match decide(&current, request, &checked_edit)? {
-            Decision::Keep => {
+        let mut decision = decide(&current, request, &checked_edit)?;
+        if let Decision::Stale { requested, base } = decision {
+            // Only a write the stamps cannot merge pays for the history.
+            let revision = store.revisions(id, base, base).await?.pop();
+            decision = merge_stale(&current, requested, base, revision.as_ref())?;
+        }
+        let next = match decision {
+            Decision::Write(next) => current.successor(next).map_err(exhausted(&current))?,
+            Decision::Keep | Decision::Stale { .. } => {
                 return Ok(Written {
                     stored: current,
                     outcome: Outcome::Unchanged,
                 });
             }
-            Decision::Write(next) => current.successor(next).map_err(exhausted(&current))?,
         };
         if store.update(&next, current.version()).await? {
             return Ok(Written {
@@ -432,6 +439,79 @@ where
 enum Decision<T> {
     Keep,
     Write(T),
+    /// A stale write the stamps cannot merge, of a resource with history:
+    /// the revision at `base` decides.
+    Stale {
+        requested: T,
+        base: Version,
+    },
+}
+
+/// The fields a stale write changes that changed since `base`, with every
+/// member of a group one of them is in (a group conflicts as one).
+fn conflicting<T: Versioned>(current: &Stored<T>, changed: &FieldSet, base: Version) -> FieldSet {
+    let newer = |i: usize| current.stamps().get(i).is_none_or(|stamp| stamp > base);
+    let mut conflicting = changed.clone();
+    conflicting.retain(newer);
+    for (i, field) in T::FIELDS.iter().enumerate() {
+        let Some(group) = field.group else { continue };
+        let members = || (0..T::FIELDS.len()).filter(|j| T::FIELDS[*j].group == Some(group));
+        if members().any(|j| changed.contains(j))
+            && members().any(newer)
+            && newer(i) | changed.contains(i)
+        {
+            conflicting.insert(i);
+        }
+    }
+    conflicting
+}
+
+/// A 409 for a stale write judged by the stamps.
+fn stamp_conflict<T>(current: &Stored<T>, requested: &T, base: Version) -> Error
+where
+    T: Versioned + Serialize,
+    T::Id: Serialize + fmt::Display,
+{
+    let changed = current.value().diff(requested);
+    let conflict = Conflict::new(
+        current,
+        requested,
+        base,
+        &conflicting(current, &changed, base),
+    )
+    .map_err(|e| Error::Unprocessable(e.to_string()));
+    match conflict {
+        Ok(conflict) if T::HISTORY > 0 => conflict.with_basis(Basis::Stamps).into(),
+        Ok(conflict) => conflict.into(),
+        Err(e) => e,
+    }
+}
+
+/// A stale write of a resource with history, merged three ways with the
+/// revision at its base; judged by the stamps where none is kept.
+fn merge_stale<T>(
+    current: &Stored<T>,
+    mut requested: T,
+    base: Version,
+    revision: Option<&Revision>,
+) -> Result<Decision<T>, Error>
+where
+    T: Versioned + Serialize,
+    T::Id: Serialize + fmt::Display,
+{
+    let Some(revision) = revision else {
+        return Err(stamp_conflict(current, &requested, base));
+    };
+    let unprocessable = |e: serde_json::Error| Error::Unprocessable(e.to_string());
+    let mut merge = ThreeWay::new(current, &requested, revision).map_err(unprocessable)?;
+    requested.merge(current.value(), &mut merge);
+    match merge.finish() {
+        Ok(_) if current.value().diff(&requested).is_empty() => Ok(Decision::Keep),
+        Ok(_) => Ok(Decision::Write(requested)),
+        Err(conflicts) => Err(Conflict::merged(current, base, conflicts)
+            .map_err(unprocessable)?
+            .into()),
+    }
 }
 
 /// What a write's preconditions say at the current version.
@@ -549,15 +629,21 @@ where
     let requested = edit(Some(current.value()))?;
     let changed = current.value().diff(&requested);
     if base < current.version() {
-        let mut conflicting = changed.clone();
-        conflicting.retain(|i| current.stamps().get(i).is_none_or(|stamp| stamp > base));
-        if !(request.kind == Kind::Patch
-            && conflicting.is_empty()
-            && request.policy.merges_patches())
-        {
-            let conflict = Conflict::new(current, &requested, base, &conflicting)
-                .map_err(|e| Error::Unprocessable(e.to_string()))?;
-            return Err(conflict.into());
+        let merges = request.policy.merges_patches();
+        // With history, a stale PUT merges as a patch does: each field it
+        // changes either changed since or did not.
+        let by_stamps = request.kind == Kind::Patch || T::HISTORY > 0;
+        // A counter's change cannot be seen without its base: a request
+        // equal to the current count may still be one increment more.
+        let counts = T::HISTORY > 0
+            && T::FIELDS
+                .iter()
+                .any(|f| matches!(f.merge, MergeKind::Counter { .. }));
+        if counts || !(merges && by_stamps && conflicting(current, &changed, base).is_empty()) {
+            if merges && T::HISTORY > 0 {
+                return Ok(Decision::Stale { requested, base });
+            }
+            return Err(stamp_conflict(current, &requested, base));
         }
         // The edit was applied to the current state, so `requested` is
         // already the merge: the current fields with the patched ones, and

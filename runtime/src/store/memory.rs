@@ -1,13 +1,15 @@
 //! The in-memory reference store.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::http::Version;
 use crate::problem::StoreError;
-use crate::resource::{Stored, Versioned};
+use serde::Serialize;
+
+use crate::resource::{Revision, Stored, Versioned};
 use crate::store::{Slot, Store};
 
 /// A store in process memory: the reference implementation of [`Store`],
@@ -27,6 +29,8 @@ pub struct MemoryStore<T: Versioned> {
 struct Inner<T: Versioned> {
     by_id: HashMap<T::Id, Slot<T>>,
     order: Vec<T::Id>,
+    /// The kept revisions of each live resource, oldest first.
+    history: HashMap<T::Id, VecDeque<Revision>>,
 }
 
 impl<T: Versioned> MemoryStore<T> {
@@ -37,6 +41,7 @@ impl<T: Versioned> MemoryStore<T> {
             slots: Mutex::new(Inner {
                 by_id: HashMap::new(),
                 order: Vec::new(),
+                history: HashMap::new(),
             }),
             ids: AtomicU64::new(0),
         }
@@ -59,9 +64,33 @@ impl<T: Versioned> Default for MemoryStore<T> {
     }
 }
 
+/// The revision of `record` to keep, where `T` keeps any.
+fn revision<T: Versioned + Serialize>(record: &Stored<T>) -> Result<Option<Revision>, StoreError> {
+    if T::HISTORY == 0 {
+        return Ok(None);
+    }
+    Revision::of(record).map(Some).map_err(StoreError::new)
+}
+
+impl<T: Versioned> Inner<T>
+where
+    T::Id: Hash + Eq + Clone,
+{
+    /// Keeps `revision` of the resource `id`, forgetting the oldest past
+    /// the type's depth.
+    fn keep(&mut self, id: &T::Id, revision: Option<Revision>) {
+        let Some(revision) = revision else { return };
+        let kept = self.history.entry(id.clone()).or_default();
+        kept.push_back(revision);
+        while kept.len() > T::HISTORY {
+            kept.pop_front();
+        }
+    }
+}
+
 impl<T> Store<T> for MemoryStore<T>
 where
-    T: Versioned + Clone + Send + Sync,
+    T: Versioned + Serialize + Clone + Send + Sync,
     T::Id: Hash + Eq + Clone + Send + Sync,
 {
     async fn load(&self, id: &T::Id) -> Result<Option<Slot<T>>, StoreError> {
@@ -101,6 +130,7 @@ where
     }
 
     async fn insert(&self, record: &Stored<T>, after: Option<Version>) -> Result<bool, StoreError> {
+        let revision = revision(record)?;
         Ok(self.with(|inner| {
             let id = record.value().id();
             let free = match (inner.by_id.get(id), after) {
@@ -113,25 +143,51 @@ where
             };
             if free {
                 inner.by_id.insert(id.clone(), Slot::Live(record.clone()));
+                inner.history.remove(id);
+                inner.keep(id, revision);
             }
             free
         }))
     }
 
     async fn update(&self, record: &Stored<T>, expected: Version) -> Result<bool, StoreError> {
+        let revision = revision(record)?;
         Ok(self.with(|inner| {
-            swap_live(&mut inner.by_id, record.value().id(), expected, || {
+            let id = record.value().id();
+            let done = swap_live(&mut inner.by_id, id, expected, || {
                 Slot::Live(record.clone())
-            })
+            });
+            if done {
+                inner.keep(id, revision);
+            }
+            done
         }))
     }
 
     async fn delete(&self, id: &T::Id, expected: Version) -> Result<bool, StoreError> {
-        Ok(
-            self.with(|inner| {
-                swap_live(&mut inner.by_id, id, expected, || Slot::Deleted(expected))
-            }),
-        )
+        Ok(self.with(|inner| {
+            let done = swap_live(&mut inner.by_id, id, expected, || Slot::Deleted(expected));
+            if done {
+                inner.history.remove(id);
+            }
+            done
+        }))
+    }
+
+    async fn revisions(
+        &self,
+        id: &T::Id,
+        from: Version,
+        to: Version,
+    ) -> Result<Vec<Revision>, StoreError> {
+        Ok(self.with(|inner| {
+            inner.history.get(id).map_or_else(Vec::new, |kept| {
+                kept.iter()
+                    .filter(|r| (from..=to).contains(&r.version()))
+                    .cloned()
+                    .collect()
+            })
+        }))
     }
 
     async fn next_id(&self) -> Result<u64, StoreError> {

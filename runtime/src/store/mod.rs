@@ -5,7 +5,7 @@ use core::future::Future;
 
 use crate::http::Version;
 use crate::problem::StoreError;
-use crate::resource::{Stored, Versioned};
+use crate::resource::{Revision, Stored, Versioned};
 
 #[cfg(feature = "test-util")]
 pub mod contract;
@@ -107,6 +107,44 @@ pub trait Store<T: Versioned>: Send + Sync {
 
     /// A number never returned before by this store, for new ids.
     fn next_id(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// The revision history of the live resource under `id`: its kept
+    /// versions from `from` to `to` (both included), oldest first.
+    ///
+    /// A store keeps the latest [`Versioned::HISTORY`] versions of each
+    /// live resource, the current one included, each written in the same
+    /// atomic step as the version itself ([`insert`](Self::insert),
+    /// [`update`](Self::update)), and forgets them with the resource
+    /// ([`delete`](Self::delete)). The default keeps none: stale writes
+    /// to such a store are judged by the field stamps, and say so.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
+    /// # #[versioned(history = 2)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// use optimist::{MemoryStore, Policy, Preconditions, Store, Version};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let store = MemoryStore::<Note>::new();
+    /// optimist::create(&store, Note { id: 1, version: 0, text: "a".into() }).await?;
+    /// let policy = Policy::DEFAULT.require_precondition(false);
+    /// for text in ["b", "c"] {
+    ///     let edit = |n: Option<&Note>| Ok(Note { text: text.into(), ..n.unwrap().clone() });
+    ///     optimist::put(&store, &1, &Preconditions::default(), &policy, None, edit).await?;
+    /// }
+    /// let kept = store.revisions(&1, Version::FIRST, Version::new(3).unwrap()).await?;
+    /// let texts: Vec<_> = kept.iter().map(|r| (r.version().get(), r.get("text").unwrap().clone())).collect();
+    /// assert_eq!(texts, [(2, "b".into()), (3, "c".into())]);
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
+    /// ```
+    fn revisions(
+        &self,
+        id: &T::Id,
+        from: Version,
+        to: Version,
+    ) -> impl Future<Output = Result<Vec<Revision>, StoreError>> + Send {
+        let _ = (id, from, to);
+        core::future::ready(Ok(Vec::new()))
+    }
 }
 
 /// A store borrowed is a store: a collection can run on a store it does
@@ -157,5 +195,14 @@ impl<T: Versioned, S: Store<T>> Store<T> for &S {
 
     fn next_id(&self) -> impl Future<Output = Result<u64, StoreError>> + Send {
         (**self).next_id()
+    }
+
+    fn revisions(
+        &self,
+        id: &T::Id,
+        from: Version,
+        to: Version,
+    ) -> impl Future<Output = Result<Vec<Revision>, StoreError>> + Send {
+        (**self).revisions(id, from, to)
     }
 }
