@@ -52,7 +52,10 @@ impl Db {
         .unwrap();
     }
 
-    async fn store(&self, table: &str) -> Result<TableStore<Article>, optimist::StoreError> {
+    async fn store<T: optimist::Versioned>(
+        &self,
+        table: &str,
+    ) -> Result<TableStore<T>, optimist::StoreError> {
         match self {
             Db::Sqlite(p) => TableStore::new(p.clone(), table).await,
             Db::Postgres(p) => TableStore::new(p.clone(), table).await,
@@ -77,7 +80,7 @@ async fn an_existing_table_becomes_conflict_aware() {
     for db in Db::both().await {
         let t = db.legacy_table().await;
         let refused = db
-            .store(&t)
+            .store::<Article>(&t)
             .await
             .err()
             .expect("no version column yet")
@@ -173,7 +176,7 @@ async fn an_existing_table_becomes_conflict_aware() {
 #[tokio::test]
 async fn a_missing_table_or_field_column_is_named() {
     for db in Db::both().await {
-        let none = db.store("no_such_table").await.err().unwrap().to_string();
+        let none = db.store::<Article>("no_such_table").await.err().unwrap().to_string();
         assert!(none.contains("no table `no_such_table`"), "{none}");
         let t = common::fresh_table();
         db.run(format!(
@@ -181,7 +184,7 @@ async fn a_missing_table_or_field_column_is_named() {
              created_by TEXT, optimist_stamps TEXT)"
         ))
         .await;
-        let missing = db.store(&t).await.err().unwrap().to_string();
+        let missing = db.store::<Article>(&t).await.err().unwrap().to_string();
         assert!(missing.contains("no column `headline`"), "{missing}");
     }
 }
@@ -469,4 +472,72 @@ async fn a_refused_write_leaves_the_transaction_usable() {
     tx.into_inner().commit().await.unwrap();
     let now: Tagged<Article> = articles.get(&1, &Preconditions::default()).await.unwrap();
     assert_eq!(now.to_response::<Vec<u8>>().headers()["etag"], "\"v2\"");
+}
+
+#[derive(optimist::Versioned, Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[versioned(history = 3)]
+struct Page {
+    id: i64,
+    version: i64,
+    #[versioned(text)]
+    body: String,
+    #[versioned(counter)]
+    likes: i64,
+    #[versioned(sensitive)]
+    secret: String,
+}
+
+#[tokio::test]
+async fn the_history_commits_with_each_write_and_merges_stale_ones() {
+    use optimist::{Basis, Policy, Store, Version};
+    for db in Db::both().await {
+        let t = common::fresh_table();
+        db.run(format!(
+            "CREATE TABLE {t} (id BIGINT PRIMARY KEY, body TEXT NOT NULL, likes BIGINT NOT NULL, secret TEXT NOT NULL);\n{}",
+            TableStore::<Page>::migration(&t).unwrap()
+        ))
+        .await;
+        let store: TableStore<Page> = db.store(&t).await.unwrap();
+        let page = Page { id: 1, version: 0, body: "a\n\nb\n".into(), likes: 0, secret: "HIDDEN".into() };
+        optimist::create(&store, page.clone()).await.unwrap();
+        let (pre, policy, v1) = (Preconditions::default(), Policy::default(), Version::new(1));
+        let from_v1 = |body: &'static str, likes: i64| {
+            let page = Page { version: 1, body: body.into(), likes, ..page.clone() };
+            move |_: Option<&Page>| Ok(page.clone())
+        };
+        optimist::put(&store, &1, &pre, &policy, v1, from_v1("A\n\nb\n", 1)).await.unwrap();
+        let merged = optimist::put(&store, &1, &pre, &policy, v1, from_v1("a\n\nB\n", 1))
+            .await
+            .unwrap();
+        assert_eq!((merged.stored.value().body.as_str(), merged.stored.value().likes), ("A\n\nB\n", 2));
+
+        let v3 = Version::new(3).unwrap();
+        let kept = store.revisions(&1, Version::FIRST, v3).await.unwrap();
+        let versions: Vec<u64> = kept.iter().map(|r| r.version().get()).collect();
+        assert_eq!(versions, [1, 2, 3]);
+        assert_eq!(kept[2].get("body"), Some(&serde_json::json!("A\n\nB\n")));
+        assert!(kept.iter().all(|r| r.get("secret").is_none()));
+
+        // A fourth version pushes the first out: a write based on it is
+        // judged by the stamps, and says so.
+        optimist::put(&store, &1, &pre, &policy, Version::new(3), |c: Option<&Page>| {
+            Ok(Page { likes: 3, version: 3, ..c.unwrap().clone() })
+        })
+        .await
+        .unwrap();
+        let kept = store.revisions(&1, Version::FIRST, Version::new(9).unwrap()).await.unwrap();
+        assert_eq!(kept.first().map(|r| r.version().get()), Some(2));
+        let Error::Conflict(conflict) =
+            optimist::put(&store, &1, &pre, &policy, v1, from_v1("x\n\nb\n", 0)).await.unwrap_err()
+        else {
+            panic!("not a conflict")
+        };
+        assert_eq!(conflict.basis(), Some(Basis::Stamps));
+
+        let now = optimist::read(&store, &1, &pre, &Policy::DEFAULT).await.unwrap();
+        let tag = format!("\"v{}\"", now.version());
+        let pre = Preconditions::from_lines([tag.as_bytes()], []).unwrap();
+        optimist::delete(&store, &1, &pre, &policy).await.unwrap();
+        assert!(store.revisions(&1, Version::FIRST, Version::new(9).unwrap()).await.unwrap().is_empty());
+    }
 }

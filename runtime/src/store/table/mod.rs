@@ -266,12 +266,25 @@ impl Statements {
 const STAMPS: &str = "optimist_stamps";
 
 /// The tables every table store shares: the one behind
-/// [`Store::next_id`], and the last version of each deleted id.
-const SHARED_TABLES: [&str; 2] = [
+/// [`Store::next_id`], the last version of each deleted id, and the
+/// revision history of resources that keep one.
+const SHARED_TABLES: [&str; 3] = [
     SEQUENCES,
     "CREATE TABLE IF NOT EXISTS optimist_tombstones (name TEXT NOT NULL, id TEXT NOT NULL, \
      version BIGINT NOT NULL, PRIMARY KEY (name, id))",
+    "CREATE TABLE IF NOT EXISTS optimist_revisions (name TEXT NOT NULL, id TEXT NOT NULL, \
+     version BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (name, id, version))",
 ];
+
+/// The statements on the revisions, the same in both dialects: `$1` the
+/// table, `$2` the id as JSON.
+const KEEP: &str = "INSERT INTO optimist_revisions (name, id, version, body) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (name, id, version) DO UPDATE SET body = excluded.body";
+const PRUNE: &str =
+    "DELETE FROM optimist_revisions WHERE name = $1 AND id = $2 AND version <= $3";
+const FORGET: &str = "DELETE FROM optimist_revisions WHERE name = $1 AND id = $2";
+const REVISIONS: &str = "SELECT version, body FROM optimist_revisions \
+     WHERE name = $1 AND id = $2 AND version >= $3 AND version <= $4 ORDER BY version";
 
 /// The statements on the tombstones, the same in both dialects: `$1`
 /// the table, `$2` the id as JSON.
@@ -282,10 +295,11 @@ const EXHUME: &str = "DELETE FROM optimist_tombstones WHERE name = $1 AND id = $
 
 impl<T: Versioned> TableStore<T> {
     /// The store of `T` on `table`, whose columns are read once, now: one
-    /// per field, the version's and `optimist_stamps`. Creates the two
+    /// per field, the version's and `optimist_stamps`. Creates the
     /// small tables every table store shares, `optimist_sequences` (for
-    /// ids the service picks) and `optimist_tombstones`, where they are
-    /// missing, which needs the right to create tables: a service that
+    /// ids the service picks), `optimist_tombstones` and
+    /// `optimist_revisions` (the history of types that keep one,
+    /// [`Versioned::HISTORY`]), where they are missing, which needs the right to create tables: a service that
     /// lacks it runs [`TableStore::migration`] first, which creates them.
     ///
     /// ```
@@ -329,7 +343,7 @@ impl<T: Versioned> TableStore<T> {
 
     /// The statements that make an existing `table` conflict-aware for
     /// `T`: its version column (existing rows at version 1),
-    /// `optimist_stamps`, and the two tables every table store shares.
+    /// `optimist_stamps`, and the tables every table store shares.
     /// Run them once, in a migration.
     ///
     /// ```

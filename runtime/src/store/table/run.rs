@@ -8,10 +8,13 @@ use serde::de::DeserializeOwned;
 use sqlx::Connection as _;
 
 use super::violation::{delete_error, write_error};
-use super::{BURY, EXHUME, Pool, SHARED_TABLES, Statements, TOMBSTONE, TableStore};
+use super::{
+    BURY, EXHUME, FORGET, KEEP, PRUNE, Pool, REVISIONS, SHARED_TABLES, Statements, TOMBSTONE,
+    TableStore,
+};
 use crate::http::Version;
 use crate::problem::StoreError;
-use crate::resource::{Stamps, Stored, Versioned};
+use crate::resource::{Revision, Stamps, Stored, Versioned};
 use crate::store::Slot;
 use crate::store::sql_parts::{NEXT_ID, db_version, store_error};
 
@@ -144,6 +147,40 @@ fn or_none<R: Default>(read: Result<R, sqlx::Error>) -> Result<R, StoreError> {
 
 fn json<V: Serialize + ?Sized>(value: &V) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(store_error)
+}
+
+/// The revision of `record` to keep, as the JSON of its fields, where
+/// `T` keeps a history.
+fn kept<T: Versioned + Serialize>(record: &Stored<T>) -> Result<Option<String>, StoreError> {
+    if T::HISTORY == 0 {
+        return Ok(None);
+    }
+    let revision = Revision::of(record).map_err(store_error)?;
+    json(revision.fields()).map(Some)
+}
+
+/// Keeps `body`, the revision of version `version` of the resource
+/// `id`, and forgets those past the type's depth: in the caller's
+/// transaction, beside the write.
+macro_rules! keep {
+    ($tx:expr, $sql:expr, $id:expr, $version:expr, $body:expr, $depth:expr) => {{
+        sqlx::query(KEEP)
+            .bind(&$sql.table)
+            .bind($id)
+            .bind($version)
+            .bind($body)
+            .execute(&mut *$tx)
+            .await
+            .map_err(store_error)?;
+        let depth = i64::try_from($depth).unwrap_or(i64::MAX);
+        sqlx::query(PRUNE)
+            .bind(&$sql.table)
+            .bind($id)
+            .bind($version.saturating_sub(depth))
+            .execute(&mut *$tx)
+            .await
+            .map_err(store_error)?;
+    }};
 }
 
 fn stored_version(version: i64) -> Result<Version, StoreError> {
@@ -313,6 +350,7 @@ pub(super) async fn insert<T: Resource, X: Source>(
     let stamps = record.stamps().to_json::<T>().to_string();
     let id = json(record.value().id())?;
     let after = after.map(db_version).transpose()?;
+    let revision = kept(record)?;
     let sql = x.sql();
     let mut guard = x.hold().await?;
     // The tombstone and the row change together: an id is free when it
@@ -350,6 +388,16 @@ pub(super) async fn insert<T: Resource, X: Source>(
                 .rows_affected()
                 == 1;
         if inserted {
+            if let Some(revision) = &revision {
+                // A re-created id starts a history of its own.
+                sqlx::query(FORGET)
+                    .bind(&sql.table)
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                keep!(tx, sql, &id, version, revision, T::HISTORY);
+            }
             tx.commit().await.map_err(store_error)?;
         }
         inserted
@@ -368,13 +416,29 @@ pub(super) async fn update<T: Resource, X: Source>(
     let sql = x.sql();
     let mut guard = x.hold().await?;
     let refused = |e| write_error(e, &sql.table, &sql.columns);
+    let revision = kept(record)?;
+    let id = json(record.value().id())?;
     let done = on_conn!(guard.held(), |conn| {
         let update = sqlx::query(sql.update.clone())
             .bind(body)
             .bind(version)
             .bind(stamps)
             .bind(expected);
-        if conn.is_in_transaction() {
+        if let Some(revision) = &revision {
+            // The version and its revision commit together.
+            let mut tx = if conn.is_in_transaction() {
+                conn.begin().await
+            } else {
+                conn.begin_with(sql.begin).await
+            }
+            .map_err(store_error)?;
+            let done = update.execute(&mut *tx).await.map_err(refused)?.rows_affected();
+            if done == 1 {
+                keep!(tx, sql, &id, version, revision, T::HISTORY);
+                tx.commit().await.map_err(store_error)?;
+            }
+            done
+        } else if conn.is_in_transaction() {
             // In a savepoint: a refused update (a broken constraint) leaves
             // the caller's transaction usable, as on PostgreSQL a failed
             // statement would not.
@@ -420,11 +484,50 @@ pub(super) async fn delete<T: Resource, X: Source>(
                 .execute(&mut *tx)
                 .await
                 .map_err(store_error)?;
+            if T::HISTORY > 0 {
+                sqlx::query(FORGET)
+                    .bind(&sql.table)
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+            }
             tx.commit().await.map_err(store_error)?;
         }
         deleted
     });
     Ok(deleted)
+}
+
+pub(super) async fn revisions<T: Resource, X: Source>(
+    x: &X,
+    id: &T::Id,
+    from: Version,
+    to: Version,
+) -> Result<Vec<Revision>, StoreError> {
+    if T::HISTORY == 0 {
+        return Ok(Vec::new());
+    }
+    let (id, sql) = (json(id)?, x.sql());
+    let (from, to) = (db_version(from)?, db_version(to)?);
+    let mut guard = x.hold().await?;
+    let rows: Vec<(i64, String)> = on_conn!(guard.held(), |conn| {
+        sqlx::query_as(REVISIONS)
+            .bind(&sql.table)
+            .bind(&id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(store_error)?
+    });
+    drop(guard);
+    rows.into_iter()
+        .map(|(version, body)| {
+            let fields = serde_json::from_str(&body).map_err(store_error)?;
+            Ok(Revision::from_parts(stored_version(version)?, fields))
+        })
+        .collect()
 }
 
 pub(super) async fn next_id<X: Source>(x: &X) -> Result<u64, StoreError> {
@@ -474,6 +577,10 @@ macro_rules! store_on_source {
 
             async fn next_id(&self) -> Result<u64, StoreError> {
                 $crate::store::table::run::next_id(self).await
+            }
+
+            async fn revisions(&self, id: &T::Id, from: $crate::http::Version, to: $crate::http::Version) -> Result<Vec<$crate::resource::Revision>, StoreError> {
+                $crate::store::table::run::revisions::<T, _>(self, id, from, to).await
             }
         }
     };
