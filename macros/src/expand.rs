@@ -111,11 +111,11 @@ fn with_field_bounds(resource: &Resource<'_>, p: &TokenStream) -> syn::Generics 
             _ => None,
         })
         .collect();
-    let bounded: Vec<&Type> = resource
+    let bounded: Vec<(&Type, bool)> = resource
         .compared
         .iter()
-        .map(|f| f.ty)
-        .filter(|ty| mentions(ty.to_token_stream(), &params))
+        .map(|f| (f.ty, f.sensitive))
+        .filter(|(ty, _)| mentions(ty.to_token_stream(), &params))
         .collect();
     let version_ty = resource.version.ty;
     let clause = generics.make_where_clause();
@@ -126,9 +126,13 @@ fn with_field_bounds(resource: &Resource<'_>, p: &TokenStream) -> syn::Generics 
             .predicates
             .push(syn::parse_quote!(#version_ty: #p::VersionRepr));
     }
-    for ty in bounded {
-        // A resource with history merges by copying values: `Clone` too.
-        let clone = resource.history.map(|_| quote!(+ ::core::clone::Clone));
+    for (ty, sensitive) in bounded {
+        // A resource with history merges by copying values (`Clone`), and
+        // reads the kept ones of the fields it keeps.
+        let clone = resource.history.map(|_| {
+            let kept = (!sensitive).then(|| quote!(+ #p::DeserializeOwned));
+            quote!(+ ::core::clone::Clone #kept)
+        });
         clause
             .predicates
             .push(syn::parse_quote!(#ty: ::core::cmp::PartialEq + #p::Serialize #clone));
@@ -182,11 +186,22 @@ fn merge(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
     let calls: Vec<TokenStream> = calls.collect();
     // No compared field: nothing to merge, and nothing left unused.
     let unused = calls.is_empty().then(|| quote!(let _ = (current, merge);));
+    let restored = resource.compared.iter().filter(|f| !f.sensitive).map(|f| {
+        let (member, ty, wire) = (f.member, f.ty, &f.wire);
+        quote_spanned!(ty.span()=> #p::field_at::<#ty>(&mut base.#member, revision, #wire)?;)
+    });
     quote! {
         #[inline]
         fn merge(&mut self, current: &Self, merge: &mut #p::ThreeWay<'_>) {
             #unused
             #(#calls)*
+        }
+
+        #[inline]
+        fn at_revision(&self, revision: &#p::Revision) -> #p::Option<Self> {
+            let mut base = #p::Clone::clone(self);
+            #(#restored)*
+            #p::Option::Some(base)
         }
     }
 }

@@ -141,11 +141,12 @@ pub use optimist_macros::Versioned;
 pub mod __private {
     pub use crate::http::{Version, VersionOverflow, VersionRepr};
     pub use crate::merge::{Counter, SetField, Text, ThreeWay};
-    pub use crate::resource::{Field, FieldSet, MergeKind, Versioned};
+    pub use crate::resource::{Field, FieldSet, MergeKind, Revision, Versioned};
     pub use core::clone::Clone;
     pub use core::option::Option;
     pub use core::result::Result;
     pub use serde::Serialize;
+    pub use serde::de::DeserializeOwned;
 
     /// The version in a version field. Through `T`'s `VersionField`, so
     /// that a wrong field type is reported once, at the field.
@@ -174,6 +175,20 @@ pub mod __private {
     #[inline]
     pub fn field_ne<T: ?Sized + PartialEq + serde::Serialize>(a: &T, b: &T) -> bool {
         a != b
+    }
+
+    /// Sets `field` to its value in `revision`, where it is kept; `None`
+    /// where the kept value does not read as the field's type.
+    #[inline]
+    pub fn field_at<F: serde::de::DeserializeOwned>(
+        field: &mut F,
+        revision: &Revision,
+        name: &str,
+    ) -> Option<()> {
+        if let Some(kept) = revision.get(name) {
+            *field = F::deserialize(kept).ok()?;
+        }
+        Some(())
     }
 
     /// `a != b` for a sensitive field: its value is never shown, so it

@@ -176,7 +176,12 @@ async fn an_existing_table_becomes_conflict_aware() {
 #[tokio::test]
 async fn a_missing_table_or_field_column_is_named() {
     for db in Db::both().await {
-        let none = db.store::<Article>("no_such_table").await.err().unwrap().to_string();
+        let none = db
+            .store::<Article>("no_such_table")
+            .await
+            .err()
+            .unwrap()
+            .to_string();
         assert!(none.contains("no table `no_such_table`"), "{none}");
         let t = common::fresh_table();
         db.run(format!(
@@ -498,18 +503,37 @@ async fn the_history_commits_with_each_write_and_merges_stale_ones() {
         ))
         .await;
         let store: TableStore<Page> = db.store(&t).await.unwrap();
-        let page = Page { id: 1, version: 0, body: "a\n\nb\n".into(), likes: 0, secret: "HIDDEN".into() };
+        let page = Page {
+            id: 1,
+            version: 0,
+            body: "a\n\nb\n".into(),
+            likes: 0,
+            secret: "HIDDEN".into(),
+        };
         optimist::create(&store, page.clone()).await.unwrap();
         let (pre, policy, v1) = (Preconditions::default(), Policy::default(), Version::new(1));
         let from_v1 = |body: &'static str, likes: i64| {
-            let page = Page { version: 1, body: body.into(), likes, ..page.clone() };
+            let page = Page {
+                version: 1,
+                body: body.into(),
+                likes,
+                ..page.clone()
+            };
             move |_: Option<&Page>| Ok(page.clone())
         };
-        optimist::put(&store, &1, &pre, &policy, v1, from_v1("A\n\nb\n", 1)).await.unwrap();
+        optimist::put(&store, &1, &pre, &policy, v1, from_v1("A\n\nb\n", 1))
+            .await
+            .unwrap();
         let merged = optimist::put(&store, &1, &pre, &policy, v1, from_v1("a\n\nB\n", 1))
             .await
             .unwrap();
-        assert_eq!((merged.stored.value().body.as_str(), merged.stored.value().likes), ("A\n\nB\n", 2));
+        assert_eq!(
+            (
+                merged.stored.value().body.as_str(),
+                merged.stored.value().likes
+            ),
+            ("A\n\nB\n", 2)
+        );
 
         let v3 = Version::new(3).unwrap();
         let kept = store.revisions(&1, Version::FIRST, v3).await.unwrap();
@@ -520,24 +544,48 @@ async fn the_history_commits_with_each_write_and_merges_stale_ones() {
 
         // A fourth version pushes the first out: a write based on it is
         // judged by the stamps, and says so.
-        optimist::put(&store, &1, &pre, &policy, Version::new(3), |c: Option<&Page>| {
-            Ok(Page { likes: 3, version: 3, ..c.unwrap().clone() })
-        })
+        optimist::put(
+            &store,
+            &1,
+            &pre,
+            &policy,
+            Version::new(3),
+            |c: Option<&Page>| {
+                Ok(Page {
+                    likes: 3,
+                    version: 3,
+                    ..c.unwrap().clone()
+                })
+            },
+        )
         .await
         .unwrap();
-        let kept = store.revisions(&1, Version::FIRST, Version::new(9).unwrap()).await.unwrap();
+        let kept = store
+            .revisions(&1, Version::FIRST, Version::new(9).unwrap())
+            .await
+            .unwrap();
         assert_eq!(kept.first().map(|r| r.version().get()), Some(2));
         let Error::Conflict(conflict) =
-            optimist::put(&store, &1, &pre, &policy, v1, from_v1("x\n\nb\n", 0)).await.unwrap_err()
+            optimist::put(&store, &1, &pre, &policy, v1, from_v1("x\n\nb\n", 0))
+                .await
+                .unwrap_err()
         else {
             panic!("not a conflict")
         };
         assert_eq!(conflict.basis(), Some(Basis::Stamps));
 
-        let now = optimist::read(&store, &1, &pre, &Policy::DEFAULT).await.unwrap();
+        let now = optimist::read(&store, &1, &pre, &Policy::DEFAULT)
+            .await
+            .unwrap();
         let tag = format!("\"v{}\"", now.version());
         let pre = Preconditions::from_lines([tag.as_bytes()], []).unwrap();
         optimist::delete(&store, &1, &pre, &policy).await.unwrap();
-        assert!(store.revisions(&1, Version::FIRST, Version::new(9).unwrap()).await.unwrap().is_empty());
+        assert!(
+            store
+                .revisions(&1, Version::FIRST, Version::new(9).unwrap())
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -23,6 +23,14 @@ pub struct Subject {
     pub caching: &'static str,
     /// The largest request body it reads, in bytes.
     pub body_limit: usize,
+    /// The members its representation has beyond the two text fields, as
+    /// a new resource has them (a JSON object).
+    pub defaults: &'static str,
+    /// Whether it keeps revision history, so that a stale write merges
+    /// three ways and a conflict shows each field's base value.
+    pub history: bool,
+    /// An integer field merged as a counter, where it has one.
+    pub counter: Option<&'static str>,
 }
 
 impl Subject {
@@ -39,6 +47,9 @@ impl Subject {
             already_applied: true,
             caching: "private, no-cache",
             body_limit,
+            defaults: "{}",
+            history: false,
+            counter: None,
         }
     }
 
@@ -55,6 +66,9 @@ impl Subject {
             already_applied: false,
             caching: "no-cache",
             body_limit,
+            defaults: r#"{"tags": [], "likes": 0}"#,
+            history: true,
+            counter: Some("likes"),
         }
     }
 
@@ -82,6 +96,9 @@ impl Subject {
     #[must_use]
     pub fn view(&self, id: u64, a: &str, b: &str, version: u64) -> Value {
         let [fa, fb] = self.fields;
-        json!({"id": id, fa: a, fb: b, "version": version})
+        let mut view = json!({"id": id, fa: a, fb: b, "version": version});
+        let defaults: Value = serde_json::from_str(self.defaults).expect("defaults are JSON");
+        optimist::apply_merge_patch(&mut view, &defaults);
+        view
     }
 }

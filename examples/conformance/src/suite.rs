@@ -269,9 +269,10 @@ async fn body_version_writes(s: &Subject, api: &Api) {
         .patch(u, &[("if-match", "\"v3\"")], &json!({fa: "Johnny"}))
         .await;
     assert_eq!(named.etag(), "\"v4\"");
-    // A stale PUT (based on v3) that changes the second field only: still
-    // 409, since a replacement carries the old first field, changed since.
-    let mut body = s.put_body("John Smith", "e@x.org");
+    // A stale PUT (based on v3) with its own first field, changed since:
+    // 409. (Without history even the first field as it was at v3 is a
+    // conflict, since the stamps cannot tell it from an edit.)
+    let mut body = s.put_body("Jon Smith", "e@x.org");
     body["version"] = json!(3);
     let stale = api.json(Method::PUT, u, &[], &body).await;
     let problem = stale.assert_problem(409);
@@ -313,10 +314,13 @@ async fn body_version_writes(s: &Subject, api: &Api) {
         ),
         (Some(3), Some(4))
     );
-    assert_eq!(
-        problem["conflicts"],
-        json!([{"field": fa, "yours": "John Smith", "current": "Johnny", "changedIn": 4}])
-    );
+    let mut conflict =
+        json!({"field": fa, "yours": "Jon Smith", "current": "Johnny", "changedIn": 4});
+    if s.history {
+        conflict["base"] = json!("John Smith");
+        assert_eq!(problem["basis"], "history");
+    }
+    assert_eq!(problem["conflicts"], json!([conflict]));
     assert_eq!(problem["current"], s.view(ID, "Johnny", "d@x.org", 4));
     // A stale PATCH of the other field merges.
     let merged = api
@@ -332,14 +336,14 @@ async fn body_version_writes(s: &Subject, api: &Api) {
     assert_eq!(overlap.assert_problem(409)["conflicts"][0]["field"], fa);
     assert_eq!(api.get(u, &[]).await.etag(), "\"v5\"");
     // A true If-Match does not excuse a stale body version: both must hold,
-    // or a form filled at v3 and sent with a freshly read tag would revert
-    // the first field to what it was at v3.
+    // or a form filled at v3 and sent with a freshly read tag would undo
+    // the edit made since.
     let fresh_tag = [("if-match", "\"v5\"")];
     let overlap = api
         .patch(u, &fresh_tag, &json!({fa: "Jon", "version": 3}))
         .await;
     assert_eq!(overlap.assert_problem(409)["conflicts"][0]["field"], fa);
-    let mut form = s.put_body("John Smith", "f@x.org");
+    let mut form = s.put_body("Jon Smith", "f@x.org");
     form["version"] = json!(3);
     let reverted = api.json(Method::PUT, u, &fresh_tag, &form).await;
     assert_eq!(reverted.assert_problem(409)["conflicts"][0]["field"], fa);

@@ -41,7 +41,7 @@ pub struct Limits {
     pub client_timeout: Duration,
 }
 
-/// The schema of each kind of database (their triggers differ), embedded.
+/// The schema of each kind of database (their column types differ), embedded.
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -58,7 +58,7 @@ impl App {
             .await?);
         let docs = Collection::new(store, "/api/docs")
             .before_save(|_, doc| model::validate(&doc).map(|()| doc));
-        Ok(App { docs, db })
+        Ok(App { docs })
     }
 }
 

@@ -5,12 +5,13 @@ use optimist_example_kit::schema::is_blank;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// A document as stored, a row of `docs`: the current text and a
-/// write-only access key. Its 20 latest earlier versions are rows of
-/// `doc_revisions`, which the migrations' triggers write in the same
-/// statement as each update ([`crate::revisions`]).
+/// A document as stored, a row of `docs`: the current text, its tags and
+/// likes, and a write-only access key. optimist keeps its 21 latest
+/// versions (`optimist_revisions`, written in the transaction of each
+/// write), so a stale edit merges three ways: the text line by line, the
+/// tags as a set, the likes as a counter.
 #[derive(Versioned, Serialize, Deserialize, Clone, Debug)]
-#[versioned(resource = "Doc")]
+#[versioned(resource = "Doc", history = 21)]
 #[serde(deny_unknown_fields)]
 pub struct Doc {
     /// The id.
@@ -19,8 +20,15 @@ pub struct Doc {
     pub version: u32,
     /// The title.
     pub title: String,
-    /// The text.
+    /// The text: edits of different paragraphs merge.
+    #[versioned(text)]
     pub body: String,
+    /// The tags: additions and removals merge.
+    #[versioned(set)]
+    pub tags: Vec<String>,
+    /// The likes: concurrent likes all count.
+    #[versioned(counter(min = 0))]
+    pub likes: u32,
     /// The key of private share links: write-only, never shown.
     #[versioned(sensitive)]
     #[serde(rename = "accessKey")]
@@ -36,17 +44,22 @@ pub struct Revision {
     pub title: String,
     /// The text at that version.
     pub body: String,
+    /// The tags at that version.
+    pub tags: Vec<String>,
+    /// The likes at that version.
+    pub likes: u32,
 }
 
 impl Revision {
-    /// The current text of `doc`.
-    #[must_use]
-    pub fn of(doc: &Doc) -> Revision {
-        Revision {
-            version: doc.version,
-            title: doc.title.clone(),
-            body: doc.body.clone(),
-        }
+    /// The document's revision as optimist kept it.
+    ///
+    /// # Errors
+    /// 503 where a kept revision does not read as a document's.
+    pub fn of(kept: &optimist::Revision) -> Result<Revision, Error> {
+        let mut fields = kept.fields().clone();
+        fields.insert("version".into(), kept.version().get().into());
+        serde_json::from_value(fields.into())
+            .map_err(|e| Error::Unavailable(optimist::StoreError::new(e)))
     }
 }
 
@@ -59,6 +72,10 @@ pub struct DocView {
     pub title: String,
     /// The text.
     pub body: String,
+    /// The tags.
+    pub tags: Vec<String>,
+    /// The likes.
+    pub likes: u32,
     /// The version: send it back in PUT or PATCH bodies, or use the `ETag`.
     pub version: u32,
 }
@@ -69,6 +86,8 @@ impl optimist::View<Doc> for DocView {
             id: doc.id,
             title: doc.title.clone(),
             body: doc.body.clone(),
+            tags: doc.tags.clone(),
+            likes: doc.likes,
             version: doc.version,
         }
     }
@@ -90,6 +109,14 @@ pub struct NewDoc {
     /// The text.
     #[schema(schema_with = rule::body)]
     pub body: String,
+    /// The tags (default: none).
+    #[serde(default)]
+    #[schema(schema_with = rule::tags)]
+    pub tags: Vec<String>,
+    /// The likes (default: 0).
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 4_294_967_295_f64)]
+    pub likes: u32,
     /// The key of private share links.
     #[serde(rename = "accessKey")]
     #[schema(schema_with = rule::access_key)]
@@ -112,6 +139,14 @@ pub struct PutDoc {
     /// The text.
     #[schema(schema_with = rule::body)]
     pub body: String,
+    /// The tags; absent (or `null`) keeps the current ones.
+    #[serde(default)]
+    #[schema(schema_with = rule::kept_tags)]
+    pub tags: Option<Vec<String>>,
+    /// The likes; absent (or `null`) keeps the current count.
+    #[serde(default)]
+    #[schema(value_type = Option<u32>, minimum = 0, maximum = 4_294_967_295_f64)]
+    pub likes: Option<u32>,
     /// A new access key; absent (or `null`) keeps the current one.
     #[serde(rename = "accessKey")]
     #[schema(schema_with = rule::kept_access_key)]
@@ -140,6 +175,14 @@ pub struct DocPatch {
     #[schema(schema_with = rule::body)]
     #[serde(default)]
     body: Option<String>,
+    /// New tags.
+    #[schema(schema_with = rule::tags)]
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+    /// A new count of likes.
+    #[schema(minimum = 0, maximum = 4_294_967_295_f64)]
+    #[serde(default)]
+    likes: Option<u32>,
     /// A new access key.
     #[serde(rename = "accessKey", default)]
     #[schema(schema_with = rule::access_key)]
@@ -162,6 +205,8 @@ impl Creation<Doc> for NewDoc {
             version: 0,
             title: self.title.clone(),
             body: self.body.clone(),
+            tags: self.tags.clone(),
+            likes: self.likes,
             access_key: self.access_key.clone(),
         })
     }
@@ -186,6 +231,10 @@ impl Replacement<Doc> for PutDoc {
             version: current.map_or(0, |c| c.version),
             title: self.title.clone(),
             body: self.body.clone(),
+            tags: (self.tags.clone())
+                .or_else(|| current.map(|c| c.tags.clone()))
+                .unwrap_or_default(),
+            likes: self.likes.or(current.map(|c| c.likes)).unwrap_or(0),
             access_key,
         })
     }
@@ -207,6 +256,10 @@ mod rule {
     pub const BODY: RangeInclusive<usize> = 0..=1024 * 1024;
     /// Characters in an access key.
     pub const ACCESS_KEY: RangeInclusive<usize> = 8..=256;
+    /// Characters in a tag.
+    pub const TAG: RangeInclusive<usize> = 1..=40;
+    /// Tags on a document.
+    pub const TAGS: usize = 32;
 
     pub fn title() -> Object {
         text("1 to 200 characters, not all of them whitespace", &TITLE)
@@ -216,6 +269,25 @@ mod rule {
 
     pub fn body() -> Object {
         text("at most 1048576 characters (1 MiB)", &BODY).build()
+    }
+
+    pub fn tags() -> utoipa::openapi::Array {
+        utoipa::openapi::ArrayBuilder::new()
+            .items(
+                text("1 to 40 characters, not all of them whitespace", &TAG)
+                    .pattern(Some(NOT_BLANK)),
+            )
+            .max_items(Some(TAGS))
+            .unique_items(true)
+            .description(Some("at most 32 distinct tags"))
+            .build()
+    }
+
+    /// Tags in a replacement: `null` keeps the current ones.
+    pub fn kept_tags() -> utoipa::openapi::Array {
+        let mut tags = tags();
+        tags.schema_type = SchemaType::from_iter([Type::Array, Type::Null]);
+        tags
     }
 
     pub fn access_key() -> Object {
@@ -250,6 +322,12 @@ pub fn validate(doc: &Doc) -> Result<(), Error> {
         "`body` has at most 1048576 characters"
     } else if !rule::ACCESS_KEY.contains(&chars(&doc.access_key)) {
         "`accessKey` has 8 to 256 characters"
+    } else if doc.tags.len() > rule::TAGS {
+        "`tags` holds at most 32 tags"
+    } else if (doc.tags.iter()).any(|t| t.chars().all(is_blank) || !rule::TAG.contains(&chars(t))) {
+        "each tag has 1 to 40 characters, not all of them whitespace"
+    } else if (1..doc.tags.len()).any(|i| doc.tags[..i].contains(&doc.tags[i])) {
+        "`tags` holds each tag once"
     } else {
         return Ok(());
     };

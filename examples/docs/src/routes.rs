@@ -8,7 +8,6 @@ use optimist::openapi::{
 };
 use optimist::store::TableStore;
 use optimist::{Collection, Error, Listed, NoContent, PageRequest, Preconditions, Tagged};
-use optimist_example_kit::db::Database;
 use optimist_example_kit::id::{IdParam, PageParams};
 use serde::Deserialize;
 
@@ -22,11 +21,9 @@ pub type Answer = Result<Tagged<DocView>, Error>;
 /// served under `/api/docs`.
 pub struct App {
     /// The documents, under optimist's default policy: conditional writes
-    /// required, PATCH merged, every false `If-Match` refused; each save
-    /// validated (the database keeps the replaced text).
+    /// required, stale writes merged, every false `If-Match` refused; each
+    /// save validated. The store keeps each document's history.
     pub docs: Collection<Doc, TableStore<Doc>>,
-    /// The database, for the revisions the store does not read.
-    pub db: Database,
 }
 
 type State = web::Data<App>;
@@ -155,7 +152,7 @@ pub async fn revisions(
     // A range whose `from` is after its `to` holds no version: empty.
     let (from, to) = (range.from.unwrap_or(0), range.to.unwrap_or(u32::MAX));
     let doc = app.docs.read(&id, &pre).await?;
-    let revisions = crate::revisions::between(&app.db, doc.value(), from, to).await?;
+    let revisions = crate::revisions::between(&app, doc.value(), from, to).await?;
     Ok(app.docs.tagged(&doc, revisions))
 }
 
@@ -170,7 +167,7 @@ pub async fn revision(
     Path((id, version)): Path<(u64, u32)>,
 ) -> Result<Tagged<Revision>, Error> {
     let doc = app.docs.read(&id, &Preconditions::default()).await?;
-    let revision = crate::revisions::at(&app.db, doc.value(), version)
+    let revision = crate::revisions::at(&app, doc.value(), version)
         .await?
         .ok_or_else(|| Error::not_found("Revision", &format_args!("{version} of Doc {id}")))?;
     let tag = optimist::Version::new(u64::from(revision.version))

@@ -18,7 +18,7 @@ use crate::resource::{Stored, Versioned};
 /// ```
 /// use optimist::{Revision, Stored, Version};
 ///
-/// #[derive(optimist::Versioned, serde::Serialize)]
+/// #[derive(optimist::Versioned, serde::Serialize, Clone)]
 /// #[versioned(history = 10)]
 /// struct Doc { id: u64, version: u64, body: String, #[versioned(sensitive)] key: String }
 ///

@@ -2,7 +2,7 @@
 
 use crate::http::{Version, VersionOverflow, VersionRepr};
 use crate::merge::ThreeWay;
-use crate::resource::{Field, FieldSet};
+use crate::resource::{Field, FieldSet, Revision};
 
 /// A resource under optimistic concurrency control.
 ///
@@ -85,7 +85,9 @@ pub trait Versioned: Sized {
     /// revision history (`#[versioned(history = 20)]`), the current one
     /// included: a stale write based on one of them is merged three ways,
     /// field by field ([`crate::merge`]). 0, the default, keeps none: a
-    /// stale write is then judged by the field stamps alone.
+    /// stale write is then judged by the field stamps alone. A resource
+    /// with history is `Clone`, and its kept fields `Clone` and
+    /// `Deserialize`: a merge copies values and reads the kept ones.
     ///
     /// ```
     /// #[derive(optimist::Versioned, serde::Serialize, Clone)]
@@ -124,6 +126,32 @@ pub trait Versioned: Sized {
     #[inline]
     fn merge(&mut self, current: &Self, merge: &mut ThreeWay<'_>) {
         let _ = (current, merge);
+    }
+
+    /// This resource as it was at `revision`: its compared fields read
+    /// from the revision, the sensitive and skipped ones as they are now.
+    /// A stale write's edit is applied to it, so that the request's
+    /// changes are told from its base (a field a patch leaves out is the
+    /// base's, not a change). Derived for a resource with history; `None`
+    /// where a kept value does not read as its field (the write is then
+    /// judged by the stamps). The default: `None`.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug, PartialEq)]
+    /// # #[versioned(history = 5)]
+    /// # struct Note { id: u64, version: u64, text: String, #[versioned(sensitive)] key: String }
+    /// use optimist::{Revision, Version, Versioned};
+    /// let now = Note { id: 1, version: 2, text: "new".into(), key: "k2".into() };
+    /// let fields = serde_json::json!({"id": 1, "text": "old"});
+    /// let v1 = Revision::from_parts(Version::FIRST, fields.as_object().unwrap().clone());
+    /// let then = now.at_revision(&v1).unwrap();
+    /// assert_eq!((then.text.as_str(), then.key.as_str()), ("old", "k2"));
+    /// ```
+    #[inline]
+    #[must_use]
+    fn at_revision(&self, revision: &Revision) -> Option<Self> {
+        let _ = revision;
+        None
     }
 
     /// The id.

@@ -18,7 +18,7 @@ use crate::store::{Slot, Store};
 /// How often a write is re-decided after losing a compare-and-swap race
 /// before the service answers 503. Conditional writes end sooner: the
 /// second decision sees the new version and answers 409 or 412.
-pub const MAX_ATTEMPTS: usize = 16;
+pub const MAX_ATTEMPTS: usize = 64;
 
 /// The kind of a write, which decides whether a stale write may merge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -415,7 +415,17 @@ where
         if let Decision::Stale { requested, base } = decision {
             // Only a write the stamps cannot merge pays for the history.
             let revision = store.revisions(id, base, base).await?.pop();
-            decision = merge_stale(&current, requested, base, revision.as_ref())?;
+            let at_base = revision
+                .as_ref()
+                .and_then(|r| Some((r, current.value().at_revision(r)?)));
+            decision = match at_base {
+                // The request as its client meant it: applied to the
+                // state it was based on.
+                Some((revision, at_base)) => {
+                    merge_stale(&current, checked_edit(Some(&at_base))?, base, revision)?
+                }
+                None => return Err(stamp_conflict(&current, &requested, base)),
+            };
         }
         let next = match decision {
             Decision::Write(next) => current.successor(next).map_err(exhausted(&current))?,
@@ -487,21 +497,18 @@ where
     }
 }
 
-/// A stale write of a resource with history, merged three ways with the
-/// revision at its base; judged by the stamps where none is kept.
+/// A stale write of a resource with history, `requested` as its edit made
+/// it of the state at `base`, merged three ways with the current state.
 fn merge_stale<T>(
     current: &Stored<T>,
     mut requested: T,
     base: Version,
-    revision: Option<&Revision>,
+    revision: &Revision,
 ) -> Result<Decision<T>, Error>
 where
     T: Versioned + Serialize,
     T::Id: Serialize + fmt::Display,
 {
-    let Some(revision) = revision else {
-        return Err(stamp_conflict(current, &requested, base));
-    };
     let unprocessable = |e: serde_json::Error| Error::Unprocessable(e.to_string());
     let mut merge = ThreeWay::new(current, &requested, revision).map_err(unprocessable)?;
     requested.merge(current.value(), &mut merge);

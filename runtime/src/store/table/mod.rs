@@ -280,8 +280,7 @@ const SHARED_TABLES: [&str; 3] = [
 /// table, `$2` the id as JSON.
 const KEEP: &str = "INSERT INTO optimist_revisions (name, id, version, body) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (name, id, version) DO UPDATE SET body = excluded.body";
-const PRUNE: &str =
-    "DELETE FROM optimist_revisions WHERE name = $1 AND id = $2 AND version <= $3";
+const PRUNE: &str = "DELETE FROM optimist_revisions WHERE name = $1 AND id = $2 AND version <= $3";
 const FORGET: &str = "DELETE FROM optimist_revisions WHERE name = $1 AND id = $2";
 const REVISIONS: &str = "SELECT version, body FROM optimist_revisions \
      WHERE name = $1 AND id = $2 AND version >= $3 AND version <= $4 ORDER BY version";

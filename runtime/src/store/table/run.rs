@@ -432,7 +432,11 @@ pub(super) async fn update<T: Resource, X: Source>(
                 conn.begin_with(sql.begin).await
             }
             .map_err(store_error)?;
-            let done = update.execute(&mut *tx).await.map_err(refused)?.rows_affected();
+            let done = update
+                .execute(&mut *tx)
+                .await
+                .map_err(refused)?
+                .rows_affected();
             if done == 1 {
                 keep!(tx, sql, &id, version, revision, T::HISTORY);
                 tx.commit().await.map_err(store_error)?;

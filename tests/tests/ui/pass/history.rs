@@ -13,7 +13,7 @@ mod user {
 
     type Likes = u32;
 
-    #[derive(::optimist::Versioned, ::serde::Serialize, ::core::clone::Clone)]
+    #[derive(::optimist::Versioned, ::serde::Serialize, ::serde::Deserialize, ::core::clone::Clone)]
     #[versioned(history = 20)]
     pub struct Doc<T> {
         pub id: u64,
@@ -31,7 +31,7 @@ mod user {
         pub zip: ::std::string::String,
     }
 
-    #[derive(::optimist::Versioned, ::serde::Serialize, ::core::clone::Clone)]
+    #[derive(::optimist::Versioned, ::serde::Serialize, ::serde::Deserialize, ::core::clone::Clone)]
     #[versioned(history = 1)]
     pub struct Bare {
         pub id: u64,
