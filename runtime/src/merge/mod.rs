@@ -46,9 +46,55 @@ enum State {
 }
 
 /// A merge in progress: the request's state is merged into field by field
-/// (by the derived [`Versioned::merge`]), then [`finish`](Self::finish)ed.
-/// Generated code calls it; services see its outcome, a merged write or a
+/// by [`Versioned::merge`], which the derive writes as one call per field,
+/// the method of its kind. Services see the outcome: a merged write, or a
 /// 409 listing the conflicts.
+///
+/// A hand-written `merge` makes the same calls:
+///
+/// ```
+/// use optimist::{Field, FieldSet, MergeKind, Version, VersionOverflow, Versioned};
+/// use optimist::merge::ThreeWay;
+///
+/// #[derive(serde::Serialize, Clone)]
+/// struct Post { id: u64, version: u64, title: String, body: String, likes: u32 }
+///
+/// impl Versioned for Post {
+///     type Id = u64;
+///     type VersionField = u64;
+///     const RESOURCE: &'static str = "Post";
+///     const ID_FIELD: &'static str = "id";
+///     const VERSION_FIELD: &'static str = "version";
+///     const FIELDS: &'static [Field] = &[
+///         Field::plain("title"),
+///         Field { merge: MergeKind::Text, ..Field::plain("body") },
+///         Field { merge: MergeKind::Counter { min: Some(0), max: None }, ..Field::plain("likes") },
+///     ];
+///     const HISTORY: usize = 10;
+///     fn id(&self) -> &u64 { &self.id }
+///     fn version(&self) -> Option<Version> { Version::new(self.version) }
+///     fn set_version(&mut self, v: Version) -> Result<(), VersionOverflow> {
+///         self.version = v.get();
+///         Ok(())
+///     }
+///     fn diff(&self, other: &Self) -> FieldSet {
+///         FieldSet::from_changed([self.title != other.title, self.body != other.body, self.likes != other.likes])
+///     }
+///     fn merge(&mut self, current: &Self, merge: &mut ThreeWay<'_>) {
+///         merge.plain(0, &mut self.title, &current.title);
+///         merge.text(1, &mut self.body, &current.body);
+///         merge.counter(2, &mut self.likes, &current.likes);
+///     }
+///     fn at_revision(&self, revision: &optimist::Revision) -> Option<Self> {
+///         let mut base = self.clone();
+///         base.title = revision.get("title")?.as_str()?.to_owned();
+///         base.body = revision.get("body")?.as_str()?.to_owned();
+///         base.likes = u32::try_from(revision.get("likes")?.as_u64()?).ok()?;
+///         Some(base)
+///     }
+/// }
+/// # assert_eq!(Post::HISTORY, 10);
+/// ```
 #[derive(Debug)]
 pub struct ThreeWay<'a> {
     fields: &'static [Field],

@@ -12,7 +12,7 @@ use crate::resource::{Stored, Versioned};
 ///
 /// Stores keep the latest [`Versioned::HISTORY`] of them per resource,
 /// written in the same atomic step as each version
-/// ([`Store::revision`](crate::Store::revision)). Serialises as the
+/// ([`Store::revisions`](crate::Store::revisions)). Serialises as the
 /// representation did, its `version` member included.
 ///
 /// ```
