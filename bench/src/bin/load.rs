@@ -1,7 +1,9 @@
 //! `load`: the HTTP load benchmark. Drives the users service and the
 //! baseline (the same store and JSON without optimist) with the same
 //! requests, one after the other in one run, and prints req/s, p50 and p99
-//! for each and the ratio. Started by `bench/http-load.sh`.
+//! for each and the ratio; and, where given the docs service, a contended
+//! counter: the wiki's likes, merged three ways, against last-write-wins
+//! increments on the baseline. Started by `bench/http-load.sh`.
 
 use std::time::{Duration, Instant};
 
@@ -24,10 +26,14 @@ struct Args {
     /// Concurrent clients.
     #[arg(long, default_value_t = 16)]
     clients: u64,
+    /// The docs service (optimist), for the counter scenario.
+    #[arg(long)]
+    docs: Option<String>,
 }
 
 /// What one scenario measured on one service.
 struct Figures {
+    landed: u64,
     per_second: f64,
     answered_per_second: f64,
     p50: Duration,
@@ -40,6 +46,60 @@ enum Scenario {
     GetNotModified,
     Put,
     ContendedPut,
+    /// Read the count, write it plus one: the docs service's likes by a
+    /// PATCH based on the version read (optimist), the baseline's name by
+    /// an unconditional PUT (last-write-wins, which loses increments).
+    Counter,
+}
+
+/// The document whose likes the counter scenario increments.
+const COUNTED_DOC: u64 = 1;
+
+/// One increment of the counter scenario; whether it landed.
+async fn increment(client: &Client, base: &str, optimist: bool) -> bool {
+    let url = if optimist {
+        format!("{base}/api/docs/{COUNTED_DOC}")
+    } else {
+        format!("{base}/api/users/{CONTENDED_ID}")
+    };
+    let Ok(read) = client.get(&url).send().await else {
+        return false;
+    };
+    let Ok(current) = read.json::<Value>().await else {
+        return false;
+    };
+    let write = if optimist {
+        let likes = current["likes"].as_u64().unwrap_or(0);
+        client
+            .patch(&url)
+            .header("content-type", "application/merge-patch+json")
+            .json(&json!({"likes": likes + 1, "version": current["version"]}))
+    } else {
+        let n: u64 = current["name"]
+            .as_str()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        client
+            .put(&url)
+            .json(&json!({"name": (n + 1).to_string(), "email": current["email"]}))
+    };
+    write
+        .send()
+        .await
+        .is_ok_and(|r| r.status() == StatusCode::OK)
+}
+
+/// The docs service's count of likes now.
+async fn likes(client: &Client, base: &str) -> u64 {
+    let doc: Value = client
+        .get(format!("{base}/api/docs/{COUNTED_DOC}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    doc["likes"].as_u64().unwrap()
 }
 
 const CONTENDED_ID: u64 = 1_000_000;
@@ -66,6 +126,7 @@ async fn request(
     };
     let url = format!("{base}/api/users/{target}");
     match scenario {
+        Scenario::Counter => increment(client, base, conditional).await,
         Scenario::Get => client
             .get(&url)
             .send()
@@ -117,7 +178,7 @@ async fn run(base: &str, scenario: Scenario, conditional: bool, args: &Args) -> 
         .map(|id| {
             let (client, base) = (client.clone(), base.to_owned());
             tokio::spawn(async move {
-                let target = if scenario == Scenario::ContendedPut {
+                let target = if matches!(scenario, Scenario::ContendedPut | Scenario::Counter) {
                     CONTENDED_ID
                 } else {
                     id
@@ -159,6 +220,7 @@ async fn run(base: &str, scenario: Scenario, conditional: bool, args: &Args) -> 
     };
     let count = u32::try_from(latencies.len()).map_or(f64::from(u32::MAX), f64::from);
     Figures {
+        landed: latencies.len() as u64,
         per_second: count / elapsed,
         answered_per_second: f64::from(answered) / elapsed,
         p50: at(500),
@@ -183,6 +245,22 @@ async fn seed(client: &Client, base: &str, clients: u64) {
     }
 }
 
+async fn seed_doc(client: &Client, base: &str) {
+    let doc =
+        json!({"id": COUNTED_DOC, "title": "counted", "body": "", "accessKey": "counter-key"});
+    let status = client
+        .post(format!("{base}/api/docs"))
+        .json(&doc)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert!(
+        status == StatusCode::CREATED || status == StatusCode::CONFLICT,
+        "seeding {base}: {status}"
+    );
+}
+
 fn show(figures: &Figures) -> String {
     format!(
         "{:>7.0} done/s ({:>6.0} answered/s)  p50 {:>5.2} ms  p99 {:>6.2} ms",
@@ -203,37 +281,68 @@ async fn main() {
         "{} clients, {} s per scenario and service",
         args.clients, args.seconds
     );
-    let scenarios = [
-        ("GET 200", Scenario::Get, Scenario::Get),
+    let users = args.users.as_str();
+    let mut scenarios = vec![
+        ("GET 200", Scenario::Get, Scenario::Get, users),
         (
             "GET 304 (baseline: GET 200)",
             Scenario::GetNotModified,
             Scenario::Get,
+            users,
         ),
         (
             "PUT 200, If-Match (baseline: unconditional)",
             Scenario::Put,
             Scenario::Put,
+            users,
         ),
         (
             "contended PUT, If-Match + retry (baseline: unconditional)",
             Scenario::ContendedPut,
             Scenario::ContendedPut,
+            users,
         ),
     ];
-    for (name, ours, theirs) in scenarios {
+    if let Some(docs) = &args.docs {
+        seed_doc(&client, docs).await;
+        scenarios.push((
+            "contended counter: likes PATCH based on the version read, merged (baseline: last-write-wins GET + PUT)",
+            Scenario::Counter,
+            Scenario::Counter,
+            docs,
+        ));
+    }
+    for (name, ours, theirs, base) in scenarios {
         // Alternate the services, starting with each in turn, so warm-up
         // and drift on a shared machine weigh on both; report the round
         // with the median ratio.
         let mut rounds = Vec::new();
         for round in 0..ROUNDS {
+            let before = if ours == Scenario::Counter {
+                likes(&client, base).await
+            } else {
+                0
+            };
             let (optimist, baseline) = if round % 2 == 0 {
                 let b = run(&args.baseline, theirs, false, &args).await;
-                (run(&args.users, ours, true, &args).await, b)
+                (run(base, ours, true, &args).await, b)
             } else {
-                let o = run(&args.users, ours, true, &args).await;
+                let o = run(base, ours, true, &args).await;
                 (o, run(&args.baseline, theirs, false, &args).await)
             };
+            if ours == Scenario::Counter {
+                let after = likes(&client, base).await;
+                assert_eq!(
+                    after - before,
+                    optimist.landed,
+                    "every acknowledged like counted once"
+                );
+                println!(
+                    "  round {round}: {} likes acknowledged, {} counted",
+                    optimist.landed,
+                    after - before
+                );
+            }
             rounds.push((
                 optimist.per_second / baseline.per_second,
                 optimist,

@@ -26,9 +26,10 @@ pub struct Doc {
     /// The tags: additions and removals merge.
     #[versioned(set)]
     pub tags: Vec<String>,
-    /// The likes: concurrent likes all count.
-    #[versioned(counter(min = 0))]
-    pub likes: u32,
+    /// The likes: concurrent likes all count, up to 15 digits.
+    #[versioned(counter(min = 0, max = 999_999_999_999_999))]
+    #[serde(deserialize_with = "optimist::content::integer")]
+    pub likes: u64,
     /// The key of private share links: write-only, never shown.
     #[versioned(sensitive)]
     #[serde(rename = "accessKey")]
@@ -47,7 +48,7 @@ pub struct Revision {
     /// The tags at that version.
     pub tags: Vec<String>,
     /// The likes at that version.
-    pub likes: u32,
+    pub likes: u64,
 }
 
 impl Revision {
@@ -75,7 +76,7 @@ pub struct DocView {
     /// The tags.
     pub tags: Vec<String>,
     /// The likes.
-    pub likes: u32,
+    pub likes: u64,
     /// The version: send it back in PUT or PATCH bodies, or use the `ETag`.
     pub version: u32,
 }
@@ -114,9 +115,9 @@ pub struct NewDoc {
     #[schema(schema_with = rule::tags)]
     pub tags: Vec<String>,
     /// The likes (default: 0).
-    #[serde(default)]
-    #[schema(minimum = 0, maximum = 4_294_967_295_f64)]
-    pub likes: u32,
+    #[serde(default, deserialize_with = "optimist::content::integer")]
+    #[schema(minimum = 0, maximum = 999_999_999_999_999_f64)]
+    pub likes: u64,
     /// The key of private share links.
     #[serde(rename = "accessKey")]
     #[schema(schema_with = rule::access_key)]
@@ -144,9 +145,9 @@ pub struct PutDoc {
     #[schema(schema_with = rule::kept_tags)]
     pub tags: Option<Vec<String>>,
     /// The likes; absent (or `null`) keeps the current count.
-    #[serde(default)]
-    #[schema(value_type = Option<u32>, minimum = 0, maximum = 4_294_967_295_f64)]
-    pub likes: Option<u32>,
+    #[serde(default, deserialize_with = "optimist::content::optional_integer")]
+    #[schema(value_type = Option<u64>, minimum = 0, maximum = 999_999_999_999_999_f64)]
+    pub likes: Option<u64>,
     /// A new access key; absent (or `null`) keeps the current one.
     #[serde(rename = "accessKey")]
     #[schema(schema_with = rule::kept_access_key)]
@@ -179,10 +180,10 @@ pub struct DocPatch {
     #[schema(schema_with = rule::tags)]
     #[serde(default)]
     tags: Option<Vec<String>>,
-    /// A new count of likes.
-    #[schema(minimum = 0, maximum = 4_294_967_295_f64)]
+    /// A new count of likes (not `null`: the count cannot be removed).
+    #[schema(value_type = u64, required = false, minimum = 0, maximum = 999_999_999_999_999_f64)]
     #[serde(default)]
-    likes: Option<u32>,
+    likes: Option<u64>,
     /// A new access key.
     #[serde(rename = "accessKey", default)]
     #[schema(schema_with = rule::access_key)]
@@ -260,6 +261,8 @@ mod rule {
     pub const TAG: RangeInclusive<usize> = 1..=40;
     /// Tags on a document.
     pub const TAGS: usize = 32;
+    /// Likes of a document (15 digits: exact in every JSON parser).
+    pub const LIKES: u64 = 999_999_999_999_999;
 
     pub fn title() -> Object {
         text("1 to 200 characters, not all of them whitespace", &TITLE)
@@ -322,6 +325,8 @@ pub fn validate(doc: &Doc) -> Result<(), Error> {
         "`body` has at most 1048576 characters"
     } else if !rule::ACCESS_KEY.contains(&chars(&doc.access_key)) {
         "`accessKey` has 8 to 256 characters"
+    } else if doc.likes > rule::LIKES {
+        "`likes` has at most 15 digits"
     } else if doc.tags.len() > rule::TAGS {
         "`tags` holds at most 32 tags"
     } else if (doc.tags.iter()).any(|t| t.chars().all(is_blank) || !rule::TAG.contains(&chars(t))) {

@@ -18,7 +18,9 @@
 //! which version; a deleted id keeps its last version, so a re-created
 //! resource continues after it and no old `ETag` matches it; of writers
 //! racing on one version exactly one wins; `list` holds the live
-//! resources in an order that stays; `next_id` grows.
+//! resources in an order that stays; `next_id` grows; the revision
+//! history keeps the latest versions (three for [`Note`]) without the
+//! sensitive field, and goes with a delete.
 
 use std::sync::Arc;
 
@@ -29,11 +31,11 @@ use crate::resource::Stored;
 use crate::store::{Slot, Store};
 
 /// The resource the checks store: one plain field, one renamed on the
-/// wire (`bodyText`), one sensitive. In a table of its own its columns
-/// are `id`, `version`, `title`, `body_text`, `secret` and
-/// `optimist_stamps`.
+/// wire (`bodyText`), one sensitive; its store keeps three versions of
+/// history. In a table of its own its columns are `id`, `version`,
+/// `title`, `body_text`, `secret` and `optimist_stamps`.
 #[derive(crate::Versioned, Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[versioned(crate = "crate")]
+#[versioned(crate = "crate", history = 3)]
 #[serde(rename_all = "camelCase")]
 pub struct Note {
     /// The id.
@@ -243,4 +245,58 @@ pub async fn run<S: Store<Note> + 'static>(make: impl AsyncFn() -> S) {
     list_and_ids(&make().await).await;
     no_aba(&make().await).await;
     one_winner(Arc::new(make().await)).await;
+    history(&make().await).await;
+}
+
+/// The latest three versions are kept, each written with its version,
+/// without the sensitive field; a delete forgets them, and a re-created
+/// resource starts a history of its own.
+async fn history<S: Store<Note>>(store: &S) {
+    let mut record = Stored::created(note(1, "t1"), Version::FIRST).unwrap();
+    assert!(store.insert(&record, None).await.unwrap());
+    for n in 2..=4 {
+        let next = record.successor(note(1, &format!("t{n}"))).unwrap();
+        assert!(store.update(&next, record.version()).await.unwrap());
+        record = next;
+    }
+    let kept = store.revisions(&1, v(1), v(9)).await.unwrap();
+    let titles: Vec<(u64, &str)> = kept
+        .iter()
+        .map(|r| {
+            (
+                r.version().get(),
+                r.get("title").and_then(|t| t.as_str()).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        titles,
+        [(2, "t2"), (3, "t3"), (4, "t4")],
+        "the latest three, oldest first"
+    );
+    assert!(
+        kept.iter().all(|r| r.get("secret").is_none()),
+        "no sensitive value is kept"
+    );
+    assert_eq!(
+        kept[0].get("bodyText"),
+        Some(&serde_json::json!("")),
+        "by wire name"
+    );
+    let one = store.revisions(&1, v(3), v(3)).await.unwrap();
+    assert_eq!(one.len(), 1);
+    // A refused write keeps nothing.
+    let stale = record.successor(note(1, "lost")).unwrap();
+    assert!(!store.update(&stale, v(2)).await.unwrap());
+    assert_eq!(store.revisions(&1, v(5), v(9)).await.unwrap(), []);
+
+    assert!(store.delete(&1, v(4)).await.unwrap());
+    assert_eq!(store.revisions(&1, v(1), v(9)).await.unwrap(), []);
+    let again = Stored::created(note(1, "again"), v(5)).unwrap();
+    assert!(store.insert(&again, Some(v(4))).await.unwrap());
+    let kept = store.revisions(&1, v(1), v(9)).await.unwrap();
+    assert_eq!(
+        kept.iter().map(|r| r.version().get()).collect::<Vec<_>>(),
+        [5]
+    );
 }

@@ -13,6 +13,8 @@ mod memory;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql_history;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql_parts;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod table;

@@ -10,7 +10,8 @@ use sqlx::{AnyPool, AssertSqlSafe, Row, SqlStr};
 
 use crate::http::Version;
 use crate::problem::StoreError;
-use crate::resource::{Stamps, Stored, Versioned};
+use crate::resource::{Revision, Stamps, Stored, Versioned};
+use crate::store::sql_history::{self, FORGET, keep, kept, run};
 use crate::store::sql_parts::{NEXT_ID, SEQUENCES, checked, db_version, plain, store_error};
 use crate::store::{Slot, Store};
 
@@ -25,7 +26,9 @@ use crate::store::{Slot, Store};
 /// beside it. Every write is one `UPDATE … WHERE id = $1 AND version = $n`
 /// (or an `INSERT … ON CONFLICT DO NOTHING`) checked by its row count, so
 /// several processes may share one database. A delete keeps the row as a
-/// tombstone holding the last version: versions are never reused.
+/// tombstone holding the last version: versions are never reused. A type
+/// that keeps a history ([`Versioned::HISTORY`]) has its revisions in
+/// `optimist_revisions`, written in the transaction of each write.
 ///
 /// ```
 /// # #[cfg(feature = "sqlite")] {
@@ -171,6 +174,7 @@ impl<T> SqlStore<T> {
             // Creates read MAX(seq) and lists order by it: indexed, not scanned.
             format!("CREATE INDEX IF NOT EXISTS {t}_seq ON {t} (seq)"),
             SEQUENCES.to_owned(),
+            sql_history::TABLE.to_owned(),
         ];
         for statement in &statements {
             let mut attempt = 0;
@@ -291,7 +295,8 @@ where
     }
 
     async fn insert(&self, record: &Stored<T>, after: Option<Version>) -> Result<bool, StoreError> {
-        let e = encode(record)?;
+        let (e, revision) = (encode(record)?, kept(record)?);
+        let id = e.id.clone();
         let query = match after {
             None => sqlx::query(self.sql.insert_new.clone())
                 .bind(e.id)
@@ -305,32 +310,79 @@ where
                 .bind(e.stamps)
                 .bind(db_version(after)?),
         };
-        let done = query.execute(&self.pool).await.map_err(store_error)?;
+        let Some(revision) = revision else {
+            let done = query.execute(&self.pool).await.map_err(store_error)?;
+            return Ok(done.rows_affected() == 1);
+        };
+        // The resource and its first revision commit together; a
+        // re-created id starts a history of its own.
+        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        let done = query.execute(&mut *tx).await.map_err(store_error)?;
+        if done.rows_affected() == 1 {
+            run!(tx, FORGET, &self.table, &id);
+            keep!(tx, &self.table, &id, e.version, revision, T::HISTORY);
+            tx.commit().await.map_err(store_error)?;
+        }
         Ok(done.rows_affected() == 1)
     }
 
     async fn update(&self, record: &Stored<T>, expected: Version) -> Result<bool, StoreError> {
-        let e = encode(record)?;
-        let done = sqlx::query(self.sql.update.clone())
+        let (e, revision) = (encode(record)?, kept(record)?);
+        let id = e.id.clone();
+        let query = sqlx::query(self.sql.update.clone())
             .bind(e.id)
             .bind(e.version)
             .bind(e.body)
             .bind(e.stamps)
-            .bind(db_version(expected)?)
-            .execute(&self.pool)
-            .await
-            .map_err(store_error)?;
+            .bind(db_version(expected)?);
+        let Some(revision) = revision else {
+            let done = query.execute(&self.pool).await.map_err(store_error)?;
+            return Ok(done.rows_affected() == 1);
+        };
+        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        let done = query.execute(&mut *tx).await.map_err(store_error)?;
+        if done.rows_affected() == 1 {
+            keep!(tx, &self.table, &id, e.version, revision, T::HISTORY);
+            tx.commit().await.map_err(store_error)?;
+        }
         Ok(done.rows_affected() == 1)
     }
 
     async fn delete(&self, id: &T::Id, expected: Version) -> Result<bool, StoreError> {
-        let done = sqlx::query(self.sql.delete.clone())
+        let query = sqlx::query(self.sql.delete.clone())
             .bind(key(id)?)
-            .bind(db_version(expected)?)
-            .execute(&self.pool)
+            .bind(db_version(expected)?);
+        if T::HISTORY == 0 {
+            let done = query.execute(&self.pool).await.map_err(store_error)?;
+            return Ok(done.rows_affected() == 1);
+        }
+        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        let done = query.execute(&mut *tx).await.map_err(store_error)?;
+        if done.rows_affected() == 1 {
+            run!(tx, FORGET, &self.table, key(id)?);
+            tx.commit().await.map_err(store_error)?;
+        }
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn revisions(
+        &self,
+        id: &T::Id,
+        from: Version,
+        to: Version,
+    ) -> Result<Vec<Revision>, StoreError> {
+        if T::HISTORY == 0 {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(i64, String)> = sqlx::query_as(sql_history::READ)
+            .bind(&self.table)
+            .bind(key(id)?)
+            .bind(db_version(from)?)
+            .bind(db_version(to)?)
+            .fetch_all(&self.pool)
             .await
             .map_err(store_error)?;
-        Ok(done.rows_affected() == 1)
+        sql_history::decode(rows)
     }
 
     async fn next_id(&self) -> Result<u64, StoreError> {

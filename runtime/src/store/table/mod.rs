@@ -7,6 +7,7 @@ use sqlx::SqlStr;
 
 use crate::problem::StoreError;
 use crate::resource::Versioned;
+use crate::store::sql_history;
 use crate::store::sql_parts::{SEQUENCES, checked, store_error};
 
 mod columns;
@@ -272,18 +273,8 @@ const SHARED_TABLES: [&str; 3] = [
     SEQUENCES,
     "CREATE TABLE IF NOT EXISTS optimist_tombstones (name TEXT NOT NULL, id TEXT NOT NULL, \
      version BIGINT NOT NULL, PRIMARY KEY (name, id))",
-    "CREATE TABLE IF NOT EXISTS optimist_revisions (name TEXT NOT NULL, id TEXT NOT NULL, \
-     version BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (name, id, version))",
+    sql_history::TABLE,
 ];
-
-/// The statements on the revisions, the same in both dialects: `$1` the
-/// table, `$2` the id as JSON.
-const KEEP: &str = "INSERT INTO optimist_revisions (name, id, version, body) VALUES ($1, $2, $3, $4) \
-     ON CONFLICT (name, id, version) DO UPDATE SET body = excluded.body";
-const PRUNE: &str = "DELETE FROM optimist_revisions WHERE name = $1 AND id = $2 AND version <= $3";
-const FORGET: &str = "DELETE FROM optimist_revisions WHERE name = $1 AND id = $2";
-const REVISIONS: &str = "SELECT version, body FROM optimist_revisions \
-     WHERE name = $1 AND id = $2 AND version >= $3 AND version <= $4 ORDER BY version";
 
 /// The statements on the tombstones, the same in both dialects: `$1`
 /// the table, `$2` the id as JSON.

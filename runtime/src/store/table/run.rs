@@ -8,14 +8,12 @@ use serde::de::DeserializeOwned;
 use sqlx::Connection as _;
 
 use super::violation::{delete_error, write_error};
-use super::{
-    BURY, EXHUME, FORGET, KEEP, PRUNE, Pool, REVISIONS, SHARED_TABLES, Statements, TOMBSTONE,
-    TableStore,
-};
+use super::{BURY, EXHUME, Pool, SHARED_TABLES, Statements, TOMBSTONE, TableStore};
 use crate::http::Version;
 use crate::problem::StoreError;
 use crate::resource::{Revision, Stamps, Stored, Versioned};
 use crate::store::Slot;
+use crate::store::sql_history::{self, FORGET, keep, kept, run};
 use crate::store::sql_parts::{NEXT_ID, db_version, store_error};
 
 /// A connection the statements run on, held for one store operation.
@@ -147,40 +145,6 @@ fn or_none<R: Default>(read: Result<R, sqlx::Error>) -> Result<R, StoreError> {
 
 fn json<V: Serialize + ?Sized>(value: &V) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(store_error)
-}
-
-/// The revision of `record` to keep, as the JSON of its fields, where
-/// `T` keeps a history.
-fn kept<T: Versioned + Serialize>(record: &Stored<T>) -> Result<Option<String>, StoreError> {
-    if T::HISTORY == 0 {
-        return Ok(None);
-    }
-    let revision = Revision::of(record).map_err(store_error)?;
-    json(revision.fields()).map(Some)
-}
-
-/// Keeps `body`, the revision of version `version` of the resource
-/// `id`, and forgets those past the type's depth: in the caller's
-/// transaction, beside the write.
-macro_rules! keep {
-    ($tx:expr, $sql:expr, $id:expr, $version:expr, $body:expr, $depth:expr) => {{
-        sqlx::query(KEEP)
-            .bind(&$sql.table)
-            .bind($id)
-            .bind($version)
-            .bind($body)
-            .execute(&mut *$tx)
-            .await
-            .map_err(store_error)?;
-        let depth = i64::try_from($depth).unwrap_or(i64::MAX);
-        sqlx::query(PRUNE)
-            .bind(&$sql.table)
-            .bind($id)
-            .bind($version.saturating_sub(depth))
-            .execute(&mut *$tx)
-            .await
-            .map_err(store_error)?;
-    }};
 }
 
 fn stored_version(version: i64) -> Result<Version, StoreError> {
@@ -390,13 +354,8 @@ pub(super) async fn insert<T: Resource, X: Source>(
         if inserted {
             if let Some(revision) = &revision {
                 // A re-created id starts a history of its own.
-                sqlx::query(FORGET)
-                    .bind(&sql.table)
-                    .bind(&id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
-                keep!(tx, sql, &id, version, revision, T::HISTORY);
+                run!(tx, FORGET, &sql.table, &id);
+                keep!(tx, &sql.table, &id, version, revision, T::HISTORY);
             }
             tx.commit().await.map_err(store_error)?;
         }
@@ -438,7 +397,7 @@ pub(super) async fn update<T: Resource, X: Source>(
                 .map_err(refused)?
                 .rows_affected();
             if done == 1 {
-                keep!(tx, sql, &id, version, revision, T::HISTORY);
+                keep!(tx, &sql.table, &id, version, revision, T::HISTORY);
                 tx.commit().await.map_err(store_error)?;
             }
             done
@@ -489,12 +448,7 @@ pub(super) async fn delete<T: Resource, X: Source>(
                 .await
                 .map_err(store_error)?;
             if T::HISTORY > 0 {
-                sqlx::query(FORGET)
-                    .bind(&sql.table)
-                    .bind(&id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
+                run!(tx, FORGET, &sql.table, &id);
             }
             tx.commit().await.map_err(store_error)?;
         }
@@ -516,7 +470,7 @@ pub(super) async fn revisions<T: Resource, X: Source>(
     let (from, to) = (db_version(from)?, db_version(to)?);
     let mut guard = x.hold().await?;
     let rows: Vec<(i64, String)> = on_conn!(guard.held(), |conn| {
-        sqlx::query_as(REVISIONS)
+        sqlx::query_as(sql_history::READ)
             .bind(&sql.table)
             .bind(&id)
             .bind(from)
@@ -526,12 +480,7 @@ pub(super) async fn revisions<T: Resource, X: Source>(
             .map_err(store_error)?
     });
     drop(guard);
-    rows.into_iter()
-        .map(|(version, body)| {
-            let fields = serde_json::from_str(&body).map_err(store_error)?;
-            Ok(Revision::from_parts(stored_version(version)?, fields))
-        })
-        .collect()
+    sql_history::decode(rows)
 }
 
 pub(super) async fn next_id<X: Source>(x: &X) -> Result<u64, StoreError> {
