@@ -55,6 +55,14 @@
 //! [`Collection`]; and one [`Error`] type that renders
 //! RFC 9457 problem responses. See [`problem`] for every problem type.
 //!
+//! A resource that keeps revision history (`#[versioned(history = 20)]`)
+//! goes further: a stale write is merged three ways with the state at its
+//! base, field by field, so two people editing different paragraphs of a
+//! text (`#[versioned(text)]`), liking a post at once
+//! (`#[versioned(counter)]`) or adding different tags (`#[versioned(set)]`)
+//! both land, and fields declared together (`#[versioned(group = "..")]`)
+//! never mix two writers' values; see [`merge`].
+//!
 //! [`semantics`] states every rule, with the RFC sections it comes from.
 //!
 //! New here? The guides (`guide::axum`, `guide::actix_web`, built with the

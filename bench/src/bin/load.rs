@@ -228,37 +228,26 @@ async fn run(base: &str, scenario: Scenario, conditional: bool, args: &Args) -> 
     }
 }
 
+/// Creates `body` in the collection at `url`, unless it exists.
+async fn seed_one(client: &Client, url: &str, body: &Value) {
+    let status = client.post(url).json(body).send().await.unwrap().status();
+    assert!(
+        status == StatusCode::CREATED || status == StatusCode::CONFLICT,
+        "seeding {url}: {status}"
+    );
+}
+
 async fn seed(client: &Client, base: &str, clients: u64) {
     for id in (1..=clients).chain([CONTENDED_ID]) {
         let user: Value = json!({"id": id, "name": format!("client {id}"), "email": format!("c{id}@example.org"), "password": "pw"});
-        let status = client
-            .post(format!("{base}/api/users"))
-            .json(&user)
-            .send()
-            .await
-            .unwrap()
-            .status();
-        assert!(
-            status == StatusCode::CREATED || status == StatusCode::CONFLICT,
-            "seeding {base}: {status}"
-        );
+        seed_one(client, &format!("{base}/api/users"), &user).await;
     }
 }
 
 async fn seed_doc(client: &Client, base: &str) {
     let doc =
         json!({"id": COUNTED_DOC, "title": "counted", "body": "", "accessKey": "counter-key"});
-    let status = client
-        .post(format!("{base}/api/docs"))
-        .json(&doc)
-        .send()
-        .await
-        .unwrap()
-        .status();
-    assert!(
-        status == StatusCode::CREATED || status == StatusCode::CONFLICT,
-        "seeding {base}: {status}"
-    );
+    seed_one(client, &format!("{base}/api/docs"), &doc).await;
 }
 
 fn show(figures: &Figures) -> String {

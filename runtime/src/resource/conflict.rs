@@ -285,22 +285,14 @@ impl Conflict {
                 ))
             })
             .collect();
-        Ok(Conflict {
-            resource: T::RESOURCE,
-            id: serde_json::to_value(current.value().id())?,
-            your_version,
-            current_version: current.version(),
-            conflicts,
-            current: theirs,
-            basis: None,
-            extensions: serde_json::Map::new(),
-            display_id: current.value().id().to_string(),
-        })
+        Ok(Self::merged(current, theirs, your_version, conflicts)?.without_basis())
     }
 
-    /// The conflict a three-way merge found: `conflicts` as it listed them.
+    /// The conflict a three-way merge found, `conflicts` as it listed
+    /// them; `theirs` is the current representation, redacted.
     pub(crate) fn merged<T>(
         current: &Stored<T>,
+        theirs: Value,
         your_version: Version,
         conflicts: Vec<FieldConflict>,
     ) -> Result<Self, serde_json::Error>
@@ -314,11 +306,16 @@ impl Conflict {
             your_version,
             current_version: current.version(),
             conflicts,
-            current: redacted_representation(current.value())?,
+            current: theirs,
             basis: Some(Basis::History),
             extensions: serde_json::Map::new(),
             display_id: current.value().id().to_string(),
         })
+    }
+
+    fn without_basis(mut self) -> Self {
+        self.basis = None;
+        self
     }
 
     /// Says how the conflicts were found (for a resource with history).

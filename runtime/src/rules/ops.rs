@@ -11,7 +11,9 @@ use serde::Serialize;
 use crate::http::{Evaluation, Preconditions, Version, VersionTag};
 use crate::merge::ThreeWay;
 use crate::problem::{Error, StoreError};
-use crate::resource::{Basis, Conflict, FieldSet, MergeKind, Revision, Stored, Versioned};
+use crate::resource::{
+    Basis, Conflict, FieldSet, MergeKind, Revision, Stored, Versioned, redacted_representation,
+};
 use crate::rules::Policy;
 use crate::store::{Slot, Store};
 
@@ -515,9 +517,12 @@ where
     match merge.finish() {
         Ok(_) if current.value().diff(&requested).is_empty() => Ok(Decision::Keep),
         Ok(_) => Ok(Decision::Write(requested)),
-        Err(conflicts) => Err(Conflict::merged(current, base, conflicts)
-            .map_err(unprocessable)?
-            .into()),
+        Err(conflicts) => {
+            let theirs = redacted_representation(current.value()).map_err(unprocessable)?;
+            Err(Conflict::merged(current, theirs, base, conflicts)
+                .map_err(unprocessable)?
+                .into())
+        }
     }
 }
 

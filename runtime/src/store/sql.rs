@@ -11,7 +11,7 @@ use sqlx::{AnyPool, AssertSqlSafe, Row, SqlStr};
 use crate::http::Version;
 use crate::problem::StoreError;
 use crate::resource::{Revision, Stamps, Stored, Versioned};
-use crate::store::sql_history::{self, FORGET, keep, kept, run};
+use crate::store::sql_history::{self, FORGET, keep, kept, read, run};
 use crate::store::sql_parts::{NEXT_ID, SEQUENCES, checked, db_version, plain, store_error};
 use crate::store::{Slot, Store};
 
@@ -199,6 +199,50 @@ impl<T> SqlStore<T> {
     }
 }
 
+impl<T: Versioned> SqlStore<T> {
+    /// Runs the write `query`; with `history`, in one transaction with
+    /// what it does to the revisions of the id, where the write took
+    /// effect: `(what, id, version, revision)`.
+    async fn write(
+        &self,
+        query: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
+        history: Option<(History, String, i64, String)>,
+    ) -> Result<bool, StoreError> {
+        let Some((what, id, version, body)) = history else {
+            let done = query.execute(&self.pool).await.map_err(store_error)?;
+            return Ok(done.rows_affected() == 1);
+        };
+        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        let done = query
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?
+            .rows_affected()
+            == 1;
+        if done {
+            if matches!(what, History::Fresh | History::Forget) {
+                run!(tx, FORGET, &self.table, &id);
+            }
+            if matches!(what, History::Fresh | History::Next) {
+                keep!(tx, &self.table, &id, version, body, T::HISTORY);
+            }
+            tx.commit().await.map_err(store_error)?;
+        }
+        Ok(done)
+    }
+}
+
+/// What a write does to the revisions of its id.
+enum History {
+    /// A create: forget what an earlier resource at the id left, keep the
+    /// first revision.
+    Fresh,
+    /// An update: keep its revision.
+    Next,
+    /// A delete: forget every revision.
+    Forget,
+}
+
 fn key<I: Serialize + ?Sized>(id: &I) -> Result<String, StoreError> {
     serde_json::to_string(id).map_err(store_error)
 }
@@ -310,20 +354,12 @@ where
                 .bind(e.stamps)
                 .bind(db_version(after)?),
         };
-        let Some(revision) = revision else {
-            let done = query.execute(&self.pool).await.map_err(store_error)?;
-            return Ok(done.rows_affected() == 1);
-        };
-        // The resource and its first revision commit together; a
-        // re-created id starts a history of its own.
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
-        let done = query.execute(&mut *tx).await.map_err(store_error)?;
-        if done.rows_affected() == 1 {
-            run!(tx, FORGET, &self.table, &id);
-            keep!(tx, &self.table, &id, e.version, revision, T::HISTORY);
-            tx.commit().await.map_err(store_error)?;
-        }
-        Ok(done.rows_affected() == 1)
+        // A re-created id starts a history of its own.
+        self.write(
+            query,
+            revision.map(|body| (History::Fresh, id, e.version, body)),
+        )
+        .await
     }
 
     async fn update(&self, record: &Stored<T>, expected: Version) -> Result<bool, StoreError> {
@@ -335,34 +371,23 @@ where
             .bind(e.body)
             .bind(e.stamps)
             .bind(db_version(expected)?);
-        let Some(revision) = revision else {
-            let done = query.execute(&self.pool).await.map_err(store_error)?;
-            return Ok(done.rows_affected() == 1);
-        };
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
-        let done = query.execute(&mut *tx).await.map_err(store_error)?;
-        if done.rows_affected() == 1 {
-            keep!(tx, &self.table, &id, e.version, revision, T::HISTORY);
-            tx.commit().await.map_err(store_error)?;
-        }
-        Ok(done.rows_affected() == 1)
+        self.write(
+            query,
+            revision.map(|body| (History::Next, id, e.version, body)),
+        )
+        .await
     }
 
     async fn delete(&self, id: &T::Id, expected: Version) -> Result<bool, StoreError> {
         let query = sqlx::query(self.sql.delete.clone())
             .bind(key(id)?)
             .bind(db_version(expected)?);
-        if T::HISTORY == 0 {
-            let done = query.execute(&self.pool).await.map_err(store_error)?;
-            return Ok(done.rows_affected() == 1);
-        }
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
-        let done = query.execute(&mut *tx).await.map_err(store_error)?;
-        if done.rows_affected() == 1 {
-            run!(tx, FORGET, &self.table, key(id)?);
-            tx.commit().await.map_err(store_error)?;
-        }
-        Ok(done.rows_affected() == 1)
+        let history = if T::HISTORY > 0 {
+            Some((History::Forget, key(id)?, 0, String::new()))
+        } else {
+            None
+        };
+        self.write(query, history).await
     }
 
     async fn revisions(
@@ -374,15 +399,13 @@ where
         if T::HISTORY == 0 {
             return Ok(Vec::new());
         }
-        let rows: Vec<(i64, String)> = sqlx::query_as(sql_history::READ)
-            .bind(&self.table)
-            .bind(key(id)?)
-            .bind(db_version(from)?)
-            .bind(db_version(to)?)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(store_error)?;
-        sql_history::decode(rows)
+        read!(
+            &self.pool,
+            &self.table,
+            key(id)?,
+            db_version(from)?,
+            db_version(to)?
+        )
     }
 
     async fn next_id(&self) -> Result<u64, StoreError> {

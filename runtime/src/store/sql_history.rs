@@ -53,6 +53,23 @@ pub(crate) fn decode(rows: Vec<(i64, String)>) -> Result<Vec<Revision>, StoreErr
         .collect()
 }
 
+/// The revisions of `$id` in table `$name` from `$from` to `$to` (as
+/// `BIGINT`s), read on `$executor`.
+macro_rules! read {
+    ($executor:expr, $name:expr, $id:expr, $from:expr, $to:expr) => {{
+        let rows: Vec<(i64, String)> = sqlx::query_as($crate::store::sql_history::READ)
+            .bind($name)
+            .bind($id)
+            .bind($from)
+            .bind($to)
+            .fetch_all($executor)
+            .await
+            .map_err($crate::store::sql_parts::store_error)?;
+        $crate::store::sql_history::decode(rows)
+    }};
+}
+pub(crate) use read;
+
 /// Runs `$query` (one of the statements above) bound to the table `$name`
 /// and the id `$id`, then `$more` binds, in `$tx`.
 macro_rules! run {

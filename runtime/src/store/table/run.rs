@@ -13,7 +13,7 @@ use crate::http::Version;
 use crate::problem::StoreError;
 use crate::resource::{Revision, Stamps, Stored, Versioned};
 use crate::store::Slot;
-use crate::store::sql_history::{self, FORGET, keep, kept, run};
+use crate::store::sql_history::{FORGET, keep, kept, read, run};
 use crate::store::sql_parts::{NEXT_ID, db_version, store_error};
 
 /// A connection the statements run on, held for one store operation.
@@ -469,18 +469,9 @@ pub(super) async fn revisions<T: Resource, X: Source>(
     let (id, sql) = (json(id)?, x.sql());
     let (from, to) = (db_version(from)?, db_version(to)?);
     let mut guard = x.hold().await?;
-    let rows: Vec<(i64, String)> = on_conn!(guard.held(), |conn| {
-        sqlx::query_as(sql_history::READ)
-            .bind(&sql.table)
-            .bind(&id)
-            .bind(from)
-            .bind(to)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(store_error)?
-    });
-    drop(guard);
-    sql_history::decode(rows)
+    on_conn!(guard.held(), |conn| read!(
+        &mut *conn, &sql.table, &id, from, to
+    ))
 }
 
 pub(super) async fn next_id<X: Source>(x: &X) -> Result<u64, StoreError> {
