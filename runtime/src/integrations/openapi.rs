@@ -36,9 +36,11 @@
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 
 #[doc(no_inline)]
+pub use crate::merge::Region;
+#[doc(no_inline)]
 pub use crate::problem::Problem;
 #[doc(no_inline)]
-pub use crate::resource::{Conflict, FieldConflict};
+pub use crate::resource::{Basis, Conflict, FieldConflict};
 
 /// The body of a 409 to a write: an edit conflict (`#edit-conflict`), with
 /// the [`Conflict`] members a client needs to merge and retry; or a body

@@ -392,6 +392,9 @@ where
             )))
         }
     };
+    // A kept revision never changes: a write that lost a race re-decides
+    // on the same base without reading it again.
+    let mut kept: Option<(Version, Option<Revision>)> = None;
     for _ in 0..MAX_ATTEMPTS {
         let current = match store.load(id).await? {
             Some(Slot::Live(current)) => current,
@@ -416,7 +419,10 @@ where
         let mut decision = decide(&current, request, &checked_edit)?;
         if let Decision::Stale { requested, base } = decision {
             // Only a write the stamps cannot merge pays for the history.
-            let revision = store.revisions(id, base, base).await?.pop();
+            let revision = match kept.take() {
+                Some((at, revision)) if at == base => revision,
+                _ => store.revisions(id, base, base).await?.pop(),
+            };
             let at_base = revision
                 .as_ref()
                 .and_then(|r| Some((r, current.value().at_revision(r)?)));
@@ -428,6 +434,7 @@ where
                 }
                 None => return Err(stamp_conflict(&current, &requested, base)),
             };
+            kept = Some((base, revision));
         }
         let next = match decision {
             Decision::Write(next) => current.successor(next).map_err(exhausted(&current))?,

@@ -383,7 +383,18 @@ pub(super) async fn update<T: Resource, X: Source>(
             .bind(version)
             .bind(stamps)
             .bind(expected);
-        if let Some(revision) = &revision {
+        let gone = revision.is_some() && {
+            let at: Option<i64> = sqlx::query_scalar(sql.live_version.clone())
+                .bind(&id)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(store_error)?;
+            at != Some(expected)
+        };
+        if gone {
+            // Lost already: no need to wait for the write lock to learn it.
+            0
+        } else if let Some(revision) = &revision {
             // The version and its revision commit together.
             let mut tx = if conn.is_in_transaction() {
                 conn.begin().await
