@@ -111,11 +111,11 @@ fn with_field_bounds(resource: &Resource<'_>, p: &TokenStream) -> syn::Generics 
             _ => None,
         })
         .collect();
-    let bounded: Vec<(&Type, bool)> = resource
+    let bounded: Vec<(&Type, bool, Merge)> = resource
         .compared
         .iter()
-        .map(|f| (f.ty, f.sensitive))
-        .filter(|(ty, _)| mentions(ty.to_token_stream(), &params))
+        .map(|f| (f.ty, f.sensitive, f.merge))
+        .filter(|(ty, ..)| mentions(ty.to_token_stream(), &params))
         .collect();
     let version_ty = resource.version.ty;
     let clause = generics.make_where_clause();
@@ -126,12 +126,18 @@ fn with_field_bounds(resource: &Resource<'_>, p: &TokenStream) -> syn::Generics 
             .predicates
             .push(syn::parse_quote!(#version_ty: #p::VersionRepr));
     }
-    for (ty, sensitive) in bounded {
-        // A resource with history merges by copying values (`Clone`), and
-        // reads the kept ones of the fields it keeps.
+    for (ty, sensitive, merge) in bounded {
+        // A resource with history merges by copying values (`Clone`), reads
+        // the kept ones of the fields it keeps, and merges each by its kind.
         let clone = resource.history.map(|_| {
             let kept = (!sensitive).then(|| quote!(+ #p::DeserializeOwned));
-            quote!(+ ::core::clone::Clone #kept)
+            let kind = match merge {
+                Merge::Plain => None,
+                Merge::Text => Some(quote!(+ #p::Text)),
+                Merge::Set => Some(quote!(+ #p::SetField)),
+                Merge::Counter(_) => Some(quote!(+ #p::Counter)),
+            };
+            quote!(+ ::core::clone::Clone #kept #kind)
         });
         clause
             .predicates
@@ -190,6 +196,19 @@ fn merge(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
         let (member, ty, wire) = (f.member, f.ty, &f.wire);
         quote_spanned!(ty.span()=> #p::field_at::<#ty>(&mut base.#member, revision, #wire)?;)
     });
+    let restored: Vec<TokenStream> = restored.collect();
+    let at_revision = if restored.is_empty() {
+        quote! {
+            let _ = revision;
+            #p::Option::Some(#p::Clone::clone(self))
+        }
+    } else {
+        quote! {
+            let mut base = #p::Clone::clone(self);
+            #(#restored)*
+            #p::Option::Some(base)
+        }
+    };
     quote! {
         #[inline]
         fn merge(&mut self, current: &Self, merge: &mut #p::ThreeWay<'_>) {
@@ -199,9 +218,7 @@ fn merge(resource: &Resource<'_>, p: &TokenStream) -> TokenStream {
 
         #[inline]
         fn at_revision(&self, revision: &#p::Revision) -> #p::Option<Self> {
-            let mut base = #p::Clone::clone(self);
-            #(#restored)*
-            #p::Option::Some(base)
+            #at_revision
         }
     }
 }

@@ -232,6 +232,12 @@ fn check_merge(attrs: &FieldAttrs, history: bool, cx: &Ctxt) {
         }
         return;
     }
+    if let (Some(at), true) = (attrs.group.span(), attrs.sensitive.is_set()) {
+        cx.push(syn::Error::new(
+            at,
+            "`group` on a sensitive field: no revision history keeps a sensitive value, so its group could never be merged; remove `group` or `sensitive`",
+        ));
+    }
     let Some(&(kind, at)) = kinds.first() else {
         return;
     };

@@ -5,7 +5,8 @@
 //! they were based on, and a stale write is refused with `409 Conflict`
 //! (or `412 Precondition Failed`) and a body that says exactly which
 //! fields changed — or, for a merge patch that touches none of them, is
-//! merged and applied.
+//! merged and applied; with revision history, stale writes merge three
+//! ways, inside fields.
 //!
 //! ```
 //! use optimist::{Collection, MemoryStore, Preconditions, ResourcePatch, Versioned};

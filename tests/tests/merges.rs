@@ -318,3 +318,47 @@ proptest! {
         });
     }
 }
+
+#[derive(Versioned, Serialize, Clone, Debug, PartialEq)]
+#[versioned(history = 4)]
+struct Hidden {
+    id: u64,
+    version: u64,
+    title: String,
+    /// Compared, never serialised: the history cannot tell its base.
+    #[serde(skip_serializing)]
+    note: String,
+}
+
+/// A field the representation leaves out is judged by its stamp, as
+/// without history: a stale edit of it after another is a conflict, not
+/// a silent overwrite.
+#[test]
+fn a_field_left_out_of_the_representation_is_judged_by_its_stamp() {
+    runtime().block_on(async {
+        let store = MemoryStore::new();
+        let first = Hidden {
+            id: 1,
+            version: 0,
+            title: "t".into(),
+            note: "a".into(),
+        };
+        optimist::create(&store, first.clone()).await.unwrap();
+        let (pre, policy, v1) = (Preconditions::default(), Policy::default(), Version::new(1));
+        let edit = |note: &'static str| {
+            let mut next = first.clone();
+            next.version = 1;
+            next.note = note.into();
+            move |_: Option<&Hidden>| Ok(next.clone())
+        };
+        optimist::put(&store, &1, &pre, &policy, v1, edit("b"))
+            .await
+            .unwrap();
+        let refused = optimist::put(&store, &1, &pre, &policy, v1, edit("c")).await;
+        assert_eq!(refused.unwrap_err().status(), 409);
+        let now = optimist::read(&store, &1, &pre, &Policy::DEFAULT)
+            .await
+            .unwrap();
+        assert_eq!(now.value().note, "b");
+    });
+}

@@ -83,6 +83,29 @@ async fn merges(backend: Backend) {
     assert_eq!(view["title"], "Plan B");
     assert_eq!(view["body"], "Intro, reworded\n\nMiddle\n\nEnd, extended\n");
     assert_eq!(view["likes"], 2);
+
+    // A merge is checked as every save is: two edits that each keep 32
+    // tags or fewer may merge to more, and that merge is refused.
+    let version = view["version"].as_u64().unwrap();
+    let many: Vec<String> = (0..30)
+        .map(|n| format!("tag {n}"))
+        .chain(["team".into(), "urgent".into()])
+        .collect();
+    let full = api
+        .patch(D, &[], &json!({"tags": many, "version": version}))
+        .await;
+    assert_eq!(full.status, 200, "{full:?}");
+    let one_more = api
+        .patch(
+            D,
+            &[],
+            &json!({"tags": ["team", "urgent", "one more"], "version": version}),
+        )
+        .await;
+    assert_eq!(
+        one_more.assert_problem(422)["detail"],
+        "`tags` holds at most 32 tags"
+    );
 }
 
 #[tokio::test]

@@ -17,7 +17,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::http::Version;
-use crate::resource::{Field, FieldConflict, MergeKind, Revision, Stamps, Stored, Versioned};
+use crate::resource::{
+    Field, FieldConflict, FieldSet, MergeKind, Revision, Stamps, Stored, Versioned,
+};
 
 mod counter;
 mod set;
@@ -99,19 +101,29 @@ enum State {
 pub struct ThreeWay<'a> {
     fields: &'static [Field],
     base: &'a Revision,
+    /// The two sides' representations, without sensitive fields (so that
+    /// not even `Debug` shows them).
     yours: Map<String, Value>,
     current: Map<String, Value>,
+    /// The fields whose values differ between the two sides, by the
+    /// resource's own comparison (a field its `Serialize` leaves out
+    /// differs or not all the same).
+    changed: FieldSet,
     stamps: &'a Stamps,
     states: Vec<State>,
 }
 
-fn object<T: Serialize>(value: &T) -> Result<Map<String, Value>, serde_json::Error> {
-    match serde_json::to_value(value)? {
-        Value::Object(map) => Ok(map),
-        _ => Err(serde::ser::Error::custom(
+/// The representation of `value` without its sensitive fields.
+fn object<T: Versioned + Serialize>(value: &T) -> Result<Map<String, Value>, serde_json::Error> {
+    let Value::Object(mut map) = serde_json::to_value(value)? else {
+        return Err(serde::ser::Error::custom(
             "a resource must serialise as a JSON object",
-        )),
+        ));
+    };
+    for field in T::FIELDS.iter().filter(|f| f.sensitive) {
+        map.remove(field.name);
     }
+    Ok(map)
 }
 
 impl<'a> ThreeWay<'a> {
@@ -127,6 +139,7 @@ impl<'a> ThreeWay<'a> {
             base,
             yours: object(yours)?,
             current: object(current.value())?,
+            changed: current.value().diff(yours),
             stamps: current.stamps(),
             states: Vec::new(),
         };
@@ -168,7 +181,7 @@ impl<'a> ThreeWay<'a> {
                 reason: None,
             };
         }
-        if values.iter().all(|(y, c, _)| y == c) {
+        if members.iter().all(|i| !self.changed.contains(*i)) {
             return State::Keep;
         }
         if values.iter().any(|(_, _, b)| b.is_none()) {
@@ -209,10 +222,10 @@ impl<'a> ThreeWay<'a> {
                 .collect();
             let state = self.decide(&members);
             for i in members {
-                let (y, c, _) = self.values(&self.fields[i]);
                 // A member both sides left alike needs nothing done.
+                let alike = !self.changed.contains(i);
                 self.states[i] = match &state {
-                    State::Take | State::Conflict { .. } if y == c => State::Keep,
+                    State::Take | State::Conflict { .. } if alike => State::Keep,
                     State::Take => State::Take,
                     State::Conflict { based, .. } => State::Conflict {
                         based: *based,

@@ -62,7 +62,8 @@ pub(crate) fn merge_set<S: SetField>(
     yours: &S,
     current: &S,
 ) -> Result<S, serde_json::Error> {
-    let key = |item: &S::Item| serde_json::to_string(item);
+    // Every element is keyed as the history keeps it: its JSON value, printed.
+    let key = |item: &S::Item| serde_json::to_value(item).map(|v| v.to_string());
     let Value::Array(base) = base else {
         return Err(serde::ser::Error::custom("the kept value is not an array"));
     };

@@ -7,13 +7,14 @@ use crate::http::Version;
 use crate::resource::{Stored, Versioned};
 
 /// A resource as it was at one version: its representation without the
-/// sensitive fields (which no history keeps), for three-way merges of
-/// stale writes and for services that show what changed.
+/// sensitive fields (which no history keeps) and the skipped ones (the
+/// service's bookkeeping), for three-way merges of stale writes and for
+/// services that show what changed.
 ///
 /// Stores keep the latest [`Versioned::HISTORY`] of them per resource,
 /// written in the same atomic step as each version
-/// ([`Store::revisions`](crate::Store::revisions)). Serialises as the
-/// representation did, its `version` member included.
+/// ([`Store::revisions`](crate::Store::revisions)). Serialises as its
+/// fields, with the version as `version`.
 ///
 /// ```
 /// use optimist::{Revision, Stored, Version};
@@ -51,6 +52,9 @@ impl Revision {
         };
         for field in T::FIELDS.iter().filter(|f| f.sensitive) {
             fields.remove(field.name);
+        }
+        for name in T::SKIPPED {
+            fields.remove(*name);
         }
         fields.remove(T::VERSION_FIELD);
         Ok(Revision {

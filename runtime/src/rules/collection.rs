@@ -614,8 +614,14 @@ where
     ) -> Result<Tagged<V>, Error> {
         let edit =
             |current: Option<&T>| (self.before_save)(current, body.to_resource(id, current)?);
-        let written =
-            super::ops::put(&self.store, id, pre, &self.policy, body.base(), edit).await?;
+        let written = super::ops::put_checked(
+            &self.store,
+            id,
+            (pre, &self.policy, body.base()),
+            edit,
+            |current, merged| (self.before_save)(Some(current), merged),
+        )
+        .await?;
         Ok(self.written(&written))
     }
 
@@ -650,8 +656,14 @@ where
         T: DeserializeOwned,
     {
         let edit = |current: &T| (self.before_save)(Some(current), patch.apply(current)?);
-        let written =
-            super::ops::patch(&self.store, id, pre, &self.policy, patch.base(), edit).await?;
+        let written = super::ops::patch_checked(
+            &self.store,
+            id,
+            (pre, &self.policy, patch.base()),
+            edit,
+            |current, merged| (self.before_save)(Some(current), merged),
+        )
+        .await?;
         Ok(self.written(&written))
     }
 

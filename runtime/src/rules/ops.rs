@@ -25,7 +25,8 @@ pub const MAX_ATTEMPTS: usize = 64;
 /// The kind of a write, which decides whether a stale write may merge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    /// A full replacement: a stale one is always 409.
+    /// A full replacement: a stale one is 409, unless the resource's
+    /// history holds its base (then it is merged three ways).
     Put,
     /// A merge patch: a stale one that touches no conflicting field merges.
     Patch,
@@ -277,7 +278,9 @@ async fn insert_fresh<T: Versioned, S: Store<T>>(
 /// PUT: replaces the resource at `id` with what `edit` builds from the
 /// current state (`None` when `If-None-Match: *` creates it). `base` is the
 /// version the body says the client read. A stale replacement is 409,
-/// listing the fields changed since `base`. `edit` may run more than once
+/// listing the fields changed since `base`; for a resource with history
+/// whose store still holds `base`, it is merged three ways instead
+/// ([`crate::merge`]). `edit` may run more than once
 /// if a concurrent write wins.
 ///
 /// [`Collection::put`](crate::Collection::put) is this with the response
@@ -311,13 +314,30 @@ where
     T::Id: PartialEq + Serialize + fmt::Display,
     S: Store<T>,
 {
+    put_checked(store, id, (pre, policy, base), edit, |_, merged| Ok(merged)).await
+}
+
+/// [`put`], with `check` run on a three-way merge's result (with the
+/// current state), which no edit produced.
+pub(crate) async fn put_checked<T, S>(
+    store: &S,
+    id: &T::Id,
+    (pre, policy, base): (&Preconditions, &Policy, Option<Version>),
+    edit: impl Fn(Option<&T>) -> Result<T, Error>,
+    check: impl Fn(&T, T) -> Result<T, Error>,
+) -> Result<Written<T>, Error>
+where
+    T: Versioned + Serialize,
+    T::Id: PartialEq + Serialize + fmt::Display,
+    S: Store<T>,
+{
     let request = Request {
         kind: Kind::Put,
         pre,
         policy,
         base,
     };
-    write(store, id, request, edit).await
+    write(store, id, request, edit, check).await
 }
 
 /// PATCH: changes the resource at `id` to what `edit` makes of the current
@@ -355,6 +375,23 @@ where
     T::Id: PartialEq + Serialize + fmt::Display,
     S: Store<T>,
 {
+    patch_checked(store, id, (pre, policy, base), edit, |_, merged| Ok(merged)).await
+}
+
+/// [`patch`], with `check` run on a three-way merge's result, as
+/// [`put_checked`].
+pub(crate) async fn patch_checked<T, S>(
+    store: &S,
+    id: &T::Id,
+    (pre, policy, base): (&Preconditions, &Policy, Option<Version>),
+    edit: impl Fn(&T) -> Result<T, Error>,
+    check: impl Fn(&T, T) -> Result<T, Error>,
+) -> Result<Written<T>, Error>
+where
+    T: Versioned + Serialize,
+    T::Id: PartialEq + Serialize + fmt::Display,
+    S: Store<T>,
+{
     let request = Request {
         kind: Kind::Patch,
         pre,
@@ -366,7 +403,7 @@ where
         Some(current) => edit(current),
         None => Err(Error::not_found(T::RESOURCE, id)),
     };
-    write(store, id, request, edit).await
+    write(store, id, request, edit, check).await
 }
 
 async fn write<T, S, F>(
@@ -374,6 +411,7 @@ async fn write<T, S, F>(
     id: &T::Id,
     request: Request<'_>,
     edit: F,
+    check: impl Fn(&T, T) -> Result<T, Error>,
 ) -> Result<Written<T>, Error>
 where
     T: Versioned + Serialize,
@@ -417,8 +455,14 @@ where
             _ => return Err(Error::not_found(T::RESOURCE, id)),
         };
         let mut decision = decide(&current, request, &checked_edit)?;
-        if let Decision::Stale { requested, base } = decision {
-            // Only a write the stamps cannot merge pays for the history.
+        if let Decision::Stale {
+            requested,
+            base,
+            by_stamps,
+        } = decision
+        {
+            // Only a stale write that needs its base pays for the history:
+            // a PUT, a patch the stamps cannot merge, a counter changed since.
             let revision = match kept.take() {
                 Some((at, revision)) if at == base => revision,
                 _ => store.revisions(id, base, base).await?.pop(),
@@ -430,8 +474,16 @@ where
                 // The request as its client meant it: applied to the
                 // state it was based on.
                 Some((revision, at_base)) => {
-                    merge_stale(&current, checked_edit(Some(&at_base))?, base, revision)?
+                    let merged =
+                        merge_stale(&current, checked_edit(Some(&at_base))?, base, revision)?;
+                    match merged {
+                        // The merge is a state no edit produced: checked again.
+                        Decision::Write(merged) => Decision::Write(check(current.value(), merged)?),
+                        other => other,
+                    }
                 }
+                None if by_stamps && current.value().diff(&requested).is_empty() => Decision::Keep,
+                None if by_stamps => Decision::Write(requested),
                 None => return Err(stamp_conflict(&current, &requested, base)),
             };
             kept = Some((base, revision));
@@ -458,11 +510,14 @@ where
 enum Decision<T> {
     Keep,
     Write(T),
-    /// A stale write the stamps cannot merge, of a resource with history:
-    /// the revision at `base` decides.
+    /// A stale write of a resource with history that its revision at
+    /// `base` decides; where none is kept, the stamp rules: `requested`
+    /// (the edit of the current state) is written if `by_stamps` says
+    /// they merge it.
     Stale {
         requested: T,
         base: Version,
+        by_stamps: bool,
     },
 }
 
@@ -649,18 +704,22 @@ where
     let changed = current.value().diff(&requested);
     if base < current.version() {
         let merges = request.policy.merges_patches();
-        // With history, a stale PUT merges as a patch does: each field it
-        // changes either changed since or did not.
-        let by_stamps = request.kind == Kind::Patch || T::HISTORY > 0;
-        // A counter's change cannot be seen without its base: a request
-        // equal to the current count may still be one increment more.
-        let counts = T::HISTORY > 0
-            && T::FIELDS
-                .iter()
-                .any(|f| matches!(f.merge, MergeKind::Counter { .. }));
-        if counts || !(merges && by_stamps && conflicting(current, &changed, base).is_empty()) {
+        let by_stamps =
+            request.kind == Kind::Patch && conflicting(current, &changed, base).is_empty();
+        // A counter changed since the base cannot be judged without it: a
+        // request equal to the current count may still be one more.
+        let counted = T::FIELDS.iter().enumerate().any(|(i, f)| {
+            matches!(f.merge, MergeKind::Counter { .. })
+                && current.stamps().get(i).is_none_or(|stamp| stamp > base)
+        });
+        let three_way = merges && T::HISTORY > 0 && (request.kind == Kind::Put || counted);
+        if three_way || !(merges && by_stamps) {
             if merges && T::HISTORY > 0 {
-                return Ok(Decision::Stale { requested, base });
+                return Ok(Decision::Stale {
+                    requested,
+                    base,
+                    by_stamps,
+                });
             }
             return Err(stamp_conflict(current, &requested, base));
         }

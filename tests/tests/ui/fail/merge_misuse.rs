@@ -21,6 +21,17 @@ struct Doc {
 }
 
 #[derive(optimist::Versioned, serde::Serialize, Clone)]
+#[versioned(history = 5)]
+struct SecretGroup {
+    id: u64,
+    version: u64,
+    #[versioned(group = "login", sensitive)]
+    password: String,
+    #[versioned(group = "login")]
+    user: String,
+}
+
+#[derive(optimist::Versioned, serde::Serialize, Clone)]
 #[versioned(history = 0)]
 struct NoDepth {
     id: u64,
