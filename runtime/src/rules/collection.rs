@@ -296,6 +296,12 @@ where
     /// have effects of its own. A compared field it sets anew on every call
     /// (a timestamp) makes every write a change; keep such fields `skip`.
     ///
+    /// For a resource with revision history, a stale write's edit is made
+    /// of the state at the version the client read, so the hook sees that
+    /// state as "current"; the three-way merge of the result with the
+    /// state now stored is then checked again, with that state: run on a
+    /// value it already returned, the hook must return it unchanged.
+    ///
     /// ```
     /// # #[derive(optimist::Versioned, serde::Serialize, Clone, Debug)]
     /// # struct Note { id: u64, version: u64, text: String }
