@@ -39,12 +39,20 @@ enum State {
     /// The current value was taken, or the two merged.
     Done,
     /// Both changed it differently (or its stamp says so where the
-    /// history cannot tell); `based` where the history holds its base.
+    /// history cannot tell), with what a merge of its kind found.
     Conflict {
-        based: bool,
         regions: Vec<Region>,
         reason: Option<String>,
     },
+}
+
+impl State {
+    const fn conflict() -> State {
+        State::Conflict {
+            regions: Vec::new(),
+            reason: None,
+        }
+    }
 }
 
 /// A merge in progress: the request's state is merged into field by field
@@ -175,11 +183,7 @@ impl<'a> ThreeWay<'a> {
             && matches!(field.merge, MergeKind::Counter { .. })
             && y != &Some(*b)
         {
-            return State::Conflict {
-                based: true,
-                regions: Vec::new(),
-                reason: None,
-            };
+            return State::conflict();
         }
         if members.iter().all(|i| !self.changed.contains(*i)) {
             return State::Keep;
@@ -189,11 +193,7 @@ impl<'a> ThreeWay<'a> {
                 .iter()
                 .any(|i| self.stamps.get(*i).is_none_or(|s| s > self.base.version()));
             return if changed_since {
-                State::Conflict {
-                    based: false,
-                    regions: Vec::new(),
-                    reason: None,
-                }
+                State::conflict()
             } else {
                 State::Keep
             };
@@ -203,11 +203,7 @@ impl<'a> ThreeWay<'a> {
         } else if values.iter().all(|(_, c, b)| c == b) {
             State::Keep
         } else {
-            State::Conflict {
-                based: true,
-                regions: Vec::new(),
-                reason: None,
-            }
+            State::conflict()
         }
     }
 
@@ -227,8 +223,7 @@ impl<'a> ThreeWay<'a> {
                 self.states[i] = match &state {
                     State::Take | State::Conflict { .. } if alike => State::Keep,
                     State::Take => State::Take,
-                    State::Conflict { based, .. } => State::Conflict {
-                        based: *based,
+                    State::Conflict { .. } => State::Conflict {
                         regions: Vec::new(),
                         reason: Some(format!("the group `{group}` changed on both sides")),
                     },
@@ -289,7 +284,8 @@ impl<'a> ThreeWay<'a> {
         merge: impl FnOnce(&Value, &F, &F) -> Result<F, (Vec<Region>, Option<String>)>,
     ) {
         self.plain(index, yours, current);
-        let Some(State::Conflict { based: true, .. }) = self.states.get(index) else {
+        // A conflict decided by the stamp has no base to merge from.
+        let Some(State::Conflict { .. }) = self.states.get(index) else {
             return;
         };
         let Some(base) = self.base.get(self.fields[index].name) else {
@@ -300,34 +296,22 @@ impl<'a> ThreeWay<'a> {
                 *yours = merged;
                 State::Done
             }
-            Err((regions, reason)) => State::Conflict {
-                based: true,
-                regions,
-                reason,
-            },
+            Err((regions, reason)) => State::Conflict { regions, reason },
         };
     }
 
-    /// The outcome: the names of the fields taken or merged from the
-    /// current state, or the conflicts (with each field's base value
-    /// where the history holds it). A field left to take (one a
-    /// hand-written [`Versioned::merge`] does not handle) is a conflict:
-    /// the request's value would undo the current one.
-    pub(crate) fn finish(self) -> Result<Vec<&'static str>, Vec<FieldConflict>> {
-        let mut merged = Vec::new();
+    /// The outcome: nothing left unmerged, or the conflicts (with each
+    /// field's base value where the history holds it). A field left to
+    /// take (one a hand-written [`Versioned::merge`] does not handle) is a
+    /// conflict: the request's value would undo the current one.
+    pub(crate) fn finish(self) -> Result<(), Vec<FieldConflict>> {
         let mut conflicts = Vec::new();
         for (i, state) in self.states.into_iter().enumerate() {
             let field = &self.fields[i];
             let (regions, reason) = match state {
-                State::Keep => continue,
-                State::Done => {
-                    merged.push(field.name);
-                    continue;
-                }
+                State::Keep | State::Done => continue,
                 State::Take => (Vec::new(), None),
-                State::Conflict {
-                    regions, reason, ..
-                } => (regions, reason),
+                State::Conflict { regions, reason } => (regions, reason),
             };
             let value =
                 |map: &Map<String, Value>| map.get(field.name).cloned().unwrap_or(Value::Null);
@@ -345,7 +329,7 @@ impl<'a> ThreeWay<'a> {
             );
         }
         if conflicts.is_empty() {
-            Ok(merged)
+            Ok(())
         } else {
             Err(conflicts)
         }

@@ -285,16 +285,17 @@ impl Conflict {
                 ))
             })
             .collect();
-        Ok(Self::merged(current, theirs, your_version, conflicts)?.without_basis())
+        Self::from_parts(current, theirs, your_version, conflicts, None)
     }
 
-    /// The conflict a three-way merge found, `conflicts` as it listed
-    /// them; `theirs` is the current representation, redacted.
-    pub(crate) fn merged<T>(
+    /// The conflict of a stale write based on `your_version` with
+    /// `current` (`theirs` its redacted representation), found `basis`.
+    pub(crate) fn from_parts<T>(
         current: &Stored<T>,
         theirs: Value,
         your_version: Version,
         conflicts: Vec<FieldConflict>,
+        basis: impl Into<Option<Basis>>,
     ) -> Result<Self, serde_json::Error>
     where
         T: Versioned + Serialize,
@@ -307,15 +308,10 @@ impl Conflict {
             current_version: current.version(),
             conflicts,
             current: theirs,
-            basis: Some(Basis::History),
+            basis: basis.into(),
             extensions: serde_json::Map::new(),
             display_id: current.value().id().to_string(),
         })
-    }
-
-    fn without_basis(mut self) -> Self {
-        self.basis = None;
-        self
     }
 
     /// Says how the conflicts were found (for a resource with history).

@@ -454,49 +454,50 @@ where
             }
             _ => return Err(Error::not_found(T::RESOURCE, id)),
         };
-        let mut decision = decide(&current, request, &checked_edit)?;
-        if let Decision::Stale {
-            requested,
-            base,
-            by_stamps,
-        } = decision
-        {
-            // Only a stale write that needs its base pays for the history:
-            // a PUT, a patch the stamps cannot merge, a counter changed since.
-            let revision = match kept.take() {
-                Some((at, revision)) if at == base => revision,
-                _ => store.revisions(id, base, base).await?.pop(),
-            };
-            let at_base = revision
-                .as_ref()
-                .and_then(|r| Some((r, current.value().at_revision(r)?)));
-            decision = match at_base {
-                // The request as its client meant it: applied to the
-                // state it was based on.
-                Some((revision, at_base)) => {
-                    let merged =
-                        merge_stale(&current, checked_edit(Some(&at_base))?, base, revision)?;
-                    match merged {
-                        // The merge is a state no edit produced: checked again.
-                        Decision::Write(merged) => Decision::Write(check(current.value(), merged)?),
-                        other => other,
+        let next = match decide(&current, request, &checked_edit)? {
+            Decision::Keep => None,
+            Decision::Write(next) => Some(next),
+            Decision::Stale {
+                requested,
+                base,
+                by_stamps,
+            } => {
+                // Only a stale write that needs its base pays for the
+                // history: a PUT, a patch the stamps cannot merge, a
+                // counter changed since.
+                let revision = match kept.take() {
+                    Some((at, revision)) if at == base => revision,
+                    _ => store.revisions(id, base, base).await?.pop(),
+                };
+                let at_base = revision
+                    .as_ref()
+                    .and_then(|r| Some((r, current.value().at_revision(r)?)));
+                let next = match at_base {
+                    // The request as its client meant it: applied to the
+                    // state it was based on, then merged; the merge is a
+                    // state no edit produced, so it is checked again.
+                    Some((revision, at_base)) => {
+                        let requested = checked_edit(Some(&at_base))?;
+                        check(
+                            current.value(),
+                            merge_stale(&current, requested, base, revision)?,
+                        )?
                     }
-                }
-                None if by_stamps && current.value().diff(&requested).is_empty() => Decision::Keep,
-                None if by_stamps => Decision::Write(requested),
-                None => return Err(stamp_conflict(&current, &requested, base)),
-            };
-            kept = Some((base, revision));
-        }
-        let next = match decision {
-            Decision::Write(next) => current.successor(next).map_err(exhausted(&current))?,
-            Decision::Keep | Decision::Stale { .. } => {
-                return Ok(Written {
-                    stored: current,
-                    outcome: Outcome::Unchanged,
-                });
+                    None if by_stamps => requested,
+                    None => return Err(stamp_conflict(&current, &requested, base)),
+                };
+                kept = Some((base, revision));
+                // The merge may leave nothing to change.
+                Some(next).filter(|next| !current.value().diff(next).is_empty())
             }
         };
+        let Some(next) = next else {
+            return Ok(Written {
+                stored: current,
+                outcome: Outcome::Unchanged,
+            });
+        };
+        let next = current.successor(next).map_err(exhausted(&current))?;
         if store.update(&next, current.version()).await? {
             return Ok(Written {
                 stored: next,
@@ -562,13 +563,14 @@ where
 }
 
 /// A stale write of a resource with history, `requested` as its edit made
-/// it of the state at `base`, merged three ways with the current state.
+/// it of the state at `base`, merged three ways with the current state:
+/// the merged state, or the 409.
 fn merge_stale<T>(
     current: &Stored<T>,
     mut requested: T,
     base: Version,
     revision: &Revision,
-) -> Result<Decision<T>, Error>
+) -> Result<T, Error>
 where
     T: Versioned + Serialize,
     T::Id: Serialize + fmt::Display,
@@ -577,13 +579,11 @@ where
     let mut merge = ThreeWay::new(current, &requested, revision).map_err(unprocessable)?;
     requested.merge(current.value(), &mut merge);
     match merge.finish() {
-        Ok(_) if current.value().diff(&requested).is_empty() => Ok(Decision::Keep),
-        Ok(_) => Ok(Decision::Write(requested)),
+        Ok(()) => Ok(requested),
         Err(conflicts) => {
             let theirs = redacted_representation(current.value()).map_err(unprocessable)?;
-            Err(Conflict::merged(current, theirs, base, conflicts)
-                .map_err(unprocessable)?
-                .into())
+            let conflict = Conflict::from_parts(current, theirs, base, conflicts, Basis::History);
+            Err(conflict.map_err(unprocessable)?.into())
         }
     }
 }
