@@ -63,6 +63,13 @@ impl Revision {
         })
     }
 
+    /// The revision a store keeps of `stored`, where `T` keeps a history.
+    pub(crate) fn kept<T: Versioned + Serialize>(
+        stored: &Stored<T>,
+    ) -> Result<Option<Revision>, serde_json::Error> {
+        (T::HISTORY > 0).then(|| Revision::of(stored)).transpose()
+    }
+
     /// A revision read back from storage: `fields` as [`Revision::fields`]
     /// gave them.
     ///

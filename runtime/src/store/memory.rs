@@ -5,10 +5,10 @@ use std::hash::Hash;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::http::Version;
-use crate::problem::StoreError;
 use serde::Serialize;
 
+use crate::http::Version;
+use crate::problem::StoreError;
 use crate::resource::{Revision, Stored, Versioned};
 use crate::store::{Slot, Store};
 
@@ -62,14 +62,6 @@ impl<T: Versioned> Default for MemoryStore<T> {
     fn default() -> Self {
         Self::new()
     }
-}
-
-/// The revision of `record` to keep, where `T` keeps any.
-fn revision<T: Versioned + Serialize>(record: &Stored<T>) -> Result<Option<Revision>, StoreError> {
-    if T::HISTORY == 0 {
-        return Ok(None);
-    }
-    Revision::of(record).map(Some).map_err(StoreError::new)
 }
 
 impl<T: Versioned> Inner<T>
@@ -130,7 +122,7 @@ where
     }
 
     async fn insert(&self, record: &Stored<T>, after: Option<Version>) -> Result<bool, StoreError> {
-        let revision = revision(record)?;
+        let revision = Revision::kept(record).map_err(StoreError::new)?;
         Ok(self.with(|inner| {
             let id = record.value().id();
             let free = match (inner.by_id.get(id), after) {
@@ -151,7 +143,7 @@ where
     }
 
     async fn update(&self, record: &Stored<T>, expected: Version) -> Result<bool, StoreError> {
-        let revision = revision(record)?;
+        let revision = Revision::kept(record).map_err(StoreError::new)?;
         Ok(self.with(|inner| {
             let id = record.value().id();
             let done = swap_live(&mut inner.by_id, id, expected, || {

@@ -202,13 +202,13 @@ impl<T> SqlStore<T> {
 impl<T: Versioned> SqlStore<T> {
     /// Runs the write `query`; with `history`, in one transaction with
     /// what it does to the revisions of the id, where the write took
-    /// effect: `(what, id, version, revision)`.
+    /// effect.
     async fn write(
         &self,
         query: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
-        history: Option<(History, String, i64, String)>,
+        history: Option<History>,
     ) -> Result<bool, StoreError> {
-        let Some((what, id, version, body)) = history else {
+        let Some(history) = history else {
             let done = query.execute(&self.pool).await.map_err(store_error)?;
             return Ok(done.rows_affected() == 1);
         };
@@ -220,11 +220,21 @@ impl<T: Versioned> SqlStore<T> {
             .rows_affected()
             == 1;
         if done {
-            if matches!(what, History::Fresh | History::Forget) {
-                run!(tx, FORGET, &self.table, &id);
-            }
-            if matches!(what, History::Fresh | History::Next) {
-                keep!(tx, &self.table, &id, version, body, T::HISTORY);
+            match history {
+                History::Keep {
+                    id,
+                    version,
+                    body,
+                    fresh,
+                } => {
+                    if fresh {
+                        run!(tx, FORGET, &self.table, &id);
+                    }
+                    keep!(tx, &self.table, &id, version, body, T::HISTORY);
+                }
+                History::Forget(id) => {
+                    run!(tx, FORGET, &self.table, &id);
+                }
             }
             tx.commit().await.map_err(store_error)?;
         }
@@ -232,15 +242,34 @@ impl<T: Versioned> SqlStore<T> {
     }
 }
 
-/// What a write does to the revisions of its id.
+/// What a write does to the revisions of the id (as JSON).
 enum History {
-    /// A create: forget what an earlier resource at the id left, keep the
-    /// first revision.
-    Fresh,
-    /// An update: keep its revision.
-    Next,
+    /// Keep `body`, the revision at `version`; for a create (`fresh`),
+    /// forget first what an earlier resource at the id left.
+    Keep {
+        id: String,
+        version: i64,
+        body: String,
+        fresh: bool,
+    },
     /// A delete: forget every revision.
-    Forget,
+    Forget(String),
+}
+
+impl History {
+    /// Keeps `record`'s revision, where its type keeps any.
+    fn keep<T: Versioned + Serialize>(
+        record: &Stored<T>,
+        e: &Encoded,
+        fresh: bool,
+    ) -> Result<Option<History>, StoreError> {
+        Ok(kept(record)?.map(|body| History::Keep {
+            id: e.id.clone(),
+            version: e.version,
+            body,
+            fresh,
+        }))
+    }
 }
 
 fn key<I: Serialize + ?Sized>(id: &I) -> Result<String, StoreError> {
@@ -339,8 +368,9 @@ where
     }
 
     async fn insert(&self, record: &Stored<T>, after: Option<Version>) -> Result<bool, StoreError> {
-        let (e, revision) = (encode(record)?, kept(record)?);
-        let id = e.id.clone();
+        let e = encode(record)?;
+        // A re-created id starts a history of its own.
+        let history = History::keep(record, &e, true)?;
         let query = match after {
             None => sqlx::query(self.sql.insert_new.clone())
                 .bind(e.id)
@@ -354,39 +384,28 @@ where
                 .bind(e.stamps)
                 .bind(db_version(after)?),
         };
-        // A re-created id starts a history of its own.
-        self.write(
-            query,
-            revision.map(|body| (History::Fresh, id, e.version, body)),
-        )
-        .await
+        self.write(query, history).await
     }
 
     async fn update(&self, record: &Stored<T>, expected: Version) -> Result<bool, StoreError> {
-        let (e, revision) = (encode(record)?, kept(record)?);
-        let id = e.id.clone();
+        let e = encode(record)?;
+        let history = History::keep(record, &e, false)?;
         let query = sqlx::query(self.sql.update.clone())
             .bind(e.id)
             .bind(e.version)
             .bind(e.body)
             .bind(e.stamps)
             .bind(db_version(expected)?);
-        self.write(
-            query,
-            revision.map(|body| (History::Next, id, e.version, body)),
-        )
-        .await
+        self.write(query, history).await
     }
 
     async fn delete(&self, id: &T::Id, expected: Version) -> Result<bool, StoreError> {
         let query = sqlx::query(self.sql.delete.clone())
             .bind(key(id)?)
             .bind(db_version(expected)?);
-        let history = if T::HISTORY > 0 {
-            Some((History::Forget, key(id)?, 0, String::new()))
-        } else {
-            None
-        };
+        let history = (T::HISTORY > 0)
+            .then(|| key(id).map(History::Forget))
+            .transpose()?;
         self.write(query, history).await
     }
 

@@ -30,13 +30,9 @@ pub(crate) const READ: &str = "SELECT version, body FROM optimist_revisions \
 pub(crate) fn kept<T: Versioned + Serialize>(
     record: &Stored<T>,
 ) -> Result<Option<String>, StoreError> {
-    if T::HISTORY == 0 {
-        return Ok(None);
-    }
-    let revision = Revision::of(record).map_err(store_error)?;
-    serde_json::to_string(revision.fields())
-        .map(Some)
-        .map_err(store_error)
+    let kept = Revision::kept(record).map_err(store_error)?;
+    kept.map(|revision| serde_json::to_string(revision.fields()).map_err(store_error))
+        .transpose()
 }
 
 /// The revisions as [`READ`] selects them.

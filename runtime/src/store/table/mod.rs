@@ -187,6 +187,9 @@ struct Statements {
     /// at once (a read lock that later upgrades fails under contention).
     begin: &'static str,
     lock: Option<&'static str>,
+    /// Whether a write with history first checks the row's version, so
+    /// that one that already lost does not wait for the write lock.
+    precheck: bool,
     table: String,
     /// Every column, to name the field of a broken rule.
     columns: Vec<columns::Column>,
@@ -211,6 +214,9 @@ struct Dialect {
     /// the id as JSON) where `begin` does not: a create that found no
     /// tombstone must not insert after a create and delete in between.
     lock: Option<&'static str>,
+    /// Whether `begin` takes a lock on the whole database (SQLite's one
+    /// writer), which a write that already lost should not wait for.
+    precheck: bool,
     /// Whether the id column holds integers, which the store numbers.
     numbered: bool,
 }
@@ -230,6 +236,7 @@ impl Statements {
             update_where,
             begin,
             lock,
+            precheck,
             numbered,
         } = dialect;
         let (names, sets) = (&writes.columns, &writes.set);
@@ -257,6 +264,7 @@ impl Statements {
             }),
             begin,
             lock,
+            precheck,
             table: c.table.clone(),
             columns: c.all().copied().collect(),
         }

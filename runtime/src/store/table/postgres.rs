@@ -87,6 +87,8 @@ fn statements(c: &Columns, numbered: bool) -> Statements {
         update_where: format!("FROM {record} WHERE {t}.{id} = r.{id}"),
         begin: "BEGIN",
         lock: Some("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))"),
+        // A row lock holds up writers of that row only.
+        precheck: false,
         numbered,
     };
     Statements::build(c, &w, dialect)

@@ -383,7 +383,7 @@ pub(super) async fn update<T: Resource, X: Source>(
             .bind(version)
             .bind(stamps)
             .bind(expected);
-        let gone = revision.is_some() && {
+        let gone = revision.is_some() && sql.precheck && {
             let at: Option<i64> = sqlx::query_scalar(sql.live_version.clone())
                 .bind(&id)
                 .fetch_optional(&mut *conn)
@@ -392,7 +392,8 @@ pub(super) async fn update<T: Resource, X: Source>(
             at != Some(expected)
         };
         if gone {
-            // Lost already: no need to wait for the write lock to learn it.
+            // Lost already: no need to wait for the database's write lock
+            // to learn it.
             0
         } else if let Some(revision) = &revision {
             // The version and its revision commit together.

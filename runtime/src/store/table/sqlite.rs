@@ -77,6 +77,7 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
         begin: "BEGIN IMMEDIATE",
         // BEGIN IMMEDIATE takes the database's one write lock already.
         lock: None,
+        precheck: true,
         numbered: declared_type(&c.id).contains("int"),
     };
     Statements::build(c, &w, dialect)
