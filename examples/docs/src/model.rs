@@ -232,7 +232,9 @@ impl Replacement<Doc> for PutDoc {
             version: current.map_or(0, |c| c.version),
             title: self.title.clone(),
             body: self.body.clone(),
-            tags: (self.tags.clone())
+            tags: self
+                .tags
+                .clone()
                 .or_else(|| current.map(|c| c.tags.clone()))
                 .unwrap_or_default(),
             likes: self.likes.or(current.map(|c| c.likes)).unwrap_or(0),
@@ -329,7 +331,11 @@ pub fn validate(doc: &Doc) -> Result<(), Error> {
         "`likes` has at most 15 digits"
     } else if doc.tags.len() > rule::TAGS {
         "`tags` holds at most 32 tags"
-    } else if (doc.tags.iter()).any(|t| t.chars().all(is_blank) || !rule::TAG.contains(&chars(t))) {
+    } else if doc
+        .tags
+        .iter()
+        .any(|t| t.chars().all(is_blank) || !rule::TAG.contains(&chars(t)))
+    {
         "each tag has 1 to 40 characters, not all of them whitespace"
     } else if (1..doc.tags.len()).any(|i| doc.tags[..i].contains(&doc.tags[i])) {
         "`tags` holds each tag once"
