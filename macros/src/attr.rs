@@ -115,22 +115,14 @@ impl ContainerAttrs {
         versioned_items(attrs, cx, |meta, cx| {
             let span = meta.path.segments[0].ident.span();
             if meta.path.is_ident("resource") {
-                let lit: LitStr = meta
-                    .value()
-                    .and_then(syn::parse::ParseBuffer::parse)
-                    .map_err(|_| meta.error("expected `resource = \"Name\"`"))?;
-                if lit.value().trim().is_empty() {
-                    return Err(syn::Error::new(
-                        lit.span(),
-                        "the resource name cannot be empty: write `resource = \"User\"`",
-                    ));
-                }
+                let lit = name_value(
+                    meta,
+                    "expected `resource = \"Name\"`",
+                    "the resource name cannot be empty: write `resource = \"User\"`",
+                )?;
                 out.resource.set(span, lit.value(), cx);
             } else if meta.path.is_ident("crate") {
-                let lit: LitStr = meta
-                    .value()
-                    .and_then(syn::parse::ParseBuffer::parse)
-                    .map_err(|_| meta.error("expected `crate = \"path::to::optimist\"`"))?;
+                let lit: LitStr = value(meta, "expected `crate = \"path::to::optimist\"`")?;
                 let path = lit.parse::<syn::Path>().map_err(|_| {
                     syn::Error::new(
                         lit.span(),
@@ -139,12 +131,8 @@ impl ContainerAttrs {
                 })?;
                 out.krate.set(span, path, cx);
             } else if meta.path.is_ident("history") {
-                let depth: syn::LitInt = meta
-                    .value()
-                    .and_then(syn::parse::ParseBuffer::parse)
-                    .map_err(|_| {
-                        meta.error("expected `history = 20`: how many versions to keep")
-                    })?;
+                let depth: syn::LitInt =
+                    value(meta, "expected `history = 20`: how many versions to keep")?;
                 match depth.base10_parse::<usize>() {
                     Ok(n) if n > 0 => out.history.set(span, n, cx),
                     _ => {
@@ -183,24 +171,16 @@ impl FieldAttrs {
         versioned_items(attrs, cx, |meta, cx| {
             let span = meta.path.segments[0].ident.span();
             if meta.path.is_ident("column") {
-                let lit: LitStr = meta
-                    .value()
-                    .and_then(syn::parse::ParseBuffer::parse)
-                    .map_err(|_| meta.error("expected `column = \"name\"`"))?;
+                let lit: LitStr = value(meta, "expected `column = \"name\"`")?;
                 out.column.set(lit.span(), lit.value(), cx);
                 return Ok(());
             }
             if meta.path.is_ident("group") {
-                let lit: LitStr = meta
-                    .value()
-                    .and_then(syn::parse::ParseBuffer::parse)
-                    .map_err(|_| meta.error("expected `group = \"name\"`"))?;
-                if lit.value().trim().is_empty() {
-                    return Err(syn::Error::new(
-                        lit.span(),
-                        "a group needs a name: write `group = \"address\"`",
-                    ));
-                }
+                let lit = name_value(
+                    meta,
+                    "expected `group = \"name\"`",
+                    "a group needs a name: write `group = \"address\"`",
+                )?;
                 out.group.set(span, lit.value(), cx);
                 return Ok(());
             }
@@ -240,6 +220,22 @@ impl FieldAttrs {
         });
         out
     }
+}
+
+/// The literal of `key = value`; `expected` where there is none.
+fn value<V: syn::parse::Parse>(meta: &ParseNestedMeta<'_>, expected: &str) -> syn::Result<V> {
+    meta.value()
+        .and_then(syn::parse::ParseBuffer::parse)
+        .map_err(|_| meta.error(expected))
+}
+
+/// A name, `key = "name"`: `empty` where it is blank.
+fn name_value(meta: &ParseNestedMeta<'_>, expected: &str, empty: &str) -> syn::Result<LitStr> {
+    let lit: LitStr = value(meta, expected)?;
+    if lit.value().trim().is_empty() {
+        return Err(syn::Error::new(lit.span(), empty));
+    }
+    Ok(lit)
 }
 
 fn no_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
