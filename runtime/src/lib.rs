@@ -64,13 +64,21 @@
 //! both land, and fields declared together (`#[versioned(group = "..")]`)
 //! never mix two writers' values; see [`merge`].
 //!
+//! A write that carries an `Idempotency-Key` happens once, however often
+//! a client whose answer was lost sends it again: its answer is stored in
+//! the write's own transaction and given back to each retry
+//! ([`Collection::keyed`], [`Idempotency`]; the guide
+//! `guide::idempotency` tells when a key, `If-Match` or the "already
+//! applied" policy is the right tool).
+//!
 //! [`semantics`] states every rule, with the RFC sections it comes from.
 //!
 //! New here? The guides (`guide::axum`, `guide::actix_web`, built with the
 //! `axum` and `actix-web` features as on docs.rs) walk a handler that loses
 //! updates to a conflict-aware one; `guide::tables` takes an application's
 //! own table and transactions there, as JPA's `@Version` or Rails'
-//! `lock_version` do.
+//! `lock_version` do; `guide::idempotency` makes retries after lost
+//! answers exact.
 //!
 //! ## Features
 //!
@@ -81,7 +89,7 @@
 //! | `actix-web` | the same for actix-web: `ResponseError`, `FromRequest`, `Responder` |
 //! | `sqlite`, `postgres` | `store::TableStore` on the application's own table and sqlx pool, in its transactions; `store::SqlStore`, resources as JSON documents |
 //! | `utoipa` | OpenAPI schemas of the problems and responses (`openapi`) |
-//! | `reqwest` | `client::update`: read, change, write, retry on 409/412 |
+//! | `reqwest` | `client::update`: read, change, write, retry on 409/412, resend a lost write with its `Idempotency-Key` |
 //! | `test-util` | `store::contract`: the store contract as a test suite, for stores of other crates |
 //!
 //! The framework modules are thin: request bodies are read by [`content`],
@@ -112,13 +120,17 @@ pub mod guide {
     #[cfg(any(feature = "sqlite", feature = "postgres"))]
     #[doc = include_str!("../guide/tables.md")]
     pub mod tables {}
+    #[cfg(all(feature = "axum", feature = "reqwest"))]
+    #[doc = include_str!("../guide/idempotency.md")]
+    pub mod idempotency {}
 }
 #[doc = include_str!("../guide/semantics.md")]
 pub mod semantics {}
 
 pub use http::{
-    Caching, EntityTag, Evaluation, HeaderError, MAX_HEADER_BYTES, MAX_TAGS, Preconditions,
-    TagError, Version, VersionOverflow, VersionRepr, VersionTag,
+    Caching, EntityTag, Evaluation, HeaderError, IDEMPOTENCY_KEY, Idempotency, MAX_HEADER_BYTES,
+    MAX_KEY_LEN, MAX_TAGS, Preconditions, TagError, Version, VersionOverflow, VersionRepr,
+    VersionTag,
 };
 #[cfg(feature = "actix-web")]
 pub use integrations::actix_web;
@@ -136,8 +148,8 @@ pub use resource::{
 };
 pub use rules::ops::{Outcome, Written, create, delete, patch, put, read};
 pub use rules::{
-    Collection, Creation, Listed, NoContent, PageRequest, Policy, Replacement, Tagged, View,
-    content, kept, ops,
+    Collection, Creation, Keyed, Listed, NoContent, PageRequest, Policy, Receipt, Replacement,
+    Tagged, View, content, kept, ops,
 };
 pub use store::{MemoryStore, Slot, Store};
 

@@ -33,6 +33,31 @@ async fn postgres_table_store_meets_the_contract() {
 }
 
 #[tokio::test]
+async fn memory_store_keeps_keys() {
+    contract::run_keyed(async || MemoryStore::<contract::Note>::new()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_store_keeps_keys() {
+    contract::run_keyed(common::sqlite_store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_store_keeps_keys() {
+    contract::run_keyed(common::postgres_store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_table_store_keeps_keys() {
+    contract::run_keyed(common::sqlite_table_store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_table_store_keeps_keys() {
+    contract::run_keyed(common::postgres_table_store).await;
+}
+
+#[tokio::test]
 async fn sensitive_values_are_stored() {
     let store = common::sqlite_store().await;
     let created = optimist::create(&store, contract::note(1, "t"))

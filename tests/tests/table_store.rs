@@ -589,3 +589,66 @@ async fn the_history_commits_with_each_write_and_merges_stale_ones() {
         );
     }
 }
+
+/// A keyed write inside the application's transaction: its receipt rolls
+/// back with it (the key is free again) and commits with it (a retry
+/// then replays, with no new version).
+#[tokio::test]
+async fn a_keyed_write_keeps_its_receipt_in_the_applications_transaction() {
+    for db in Db::both().await {
+        let t = db.legacy_table().await;
+        db.run(TableStore::<Article>::migration(&t).unwrap()).await;
+        let articles = Collection::new(db.store(&t).await.unwrap(), "/articles");
+        let pre = Preconditions::default();
+        let edit = Article {
+            id: 1,
+            version: 1,
+            title: "Keyed".into(),
+            published: true,
+            created_by: String::new(),
+        };
+        let mut headers = http::HeaderMap::new();
+        headers.insert("idempotency-key", format!("\"{t}\"").parse().unwrap());
+        let key =
+            optimist::Idempotency::from_request(&headers, &http::Method::PUT, "/articles/1", b"k")
+                .unwrap();
+        for commit in [false, true] {
+            macro_rules! keyed_in_tx {
+                ($begin:expr) => {{
+                    let tx = articles.store().transaction($begin.await.unwrap()).unwrap();
+                    let answer = articles
+                        .with_store(&tx)
+                        .keyed(key.as_ref())
+                        .put::<Article>(&1, &pre, &edit)
+                        .await
+                        .unwrap();
+                    let tx = tx.into_inner();
+                    if commit {
+                        tx.commit().await
+                    } else {
+                        tx.rollback().await
+                    }
+                    .unwrap();
+                    answer
+                }};
+            }
+            let answer = match &db {
+                Db::Sqlite(p) => keyed_in_tx!(p.begin_with("BEGIN IMMEDIATE")),
+                Db::Postgres(p) => keyed_in_tx!(p.begin()),
+            };
+            assert_eq!(
+                (answer.status, answer.etag.as_deref()),
+                (200, Some("\"v2\""))
+            );
+        }
+        // Committed the second time: a retry replays, at version 2.
+        let retry = articles
+            .keyed(key.as_ref())
+            .put::<Article>(&1, &pre, &edit)
+            .await
+            .unwrap();
+        assert_eq!((retry.status, retry.etag.as_deref()), (200, Some("\"v2\"")));
+        let now: Tagged<Article> = articles.get(&1, &pre).await.unwrap();
+        assert_eq!(now.to_response::<Vec<u8>>().headers()["etag"], "\"v2\"");
+    }
+}

@@ -4,10 +4,12 @@
 
 mod caching;
 mod etag;
+mod idempotency;
 mod precondition;
 mod version;
 
 pub use caching::Caching;
 pub use etag::{EntityTag, MAX_HEADER_BYTES, MAX_TAGS, TagError, VersionTag};
+pub use idempotency::{IDEMPOTENCY_KEY, Idempotency, MAX_KEY_LEN};
 pub use precondition::{Evaluation, HeaderError, Preconditions};
 pub use version::{Version, VersionOverflow, VersionRepr};

@@ -52,7 +52,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, Responder, ResponseError
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::http::Preconditions;
+use crate::http::{Idempotency, Preconditions};
 use crate::problem::Error;
 use crate::resource::{ResourcePatch, Versioned};
 use crate::rules::Tagged;
@@ -187,19 +187,25 @@ type BodyFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>>>>;
 /// Checks the media type (415 before anything is read), then reads the
 /// body within actix-web's `PayloadConfig` limit (413 beyond it) and the
 /// [`BodyTimeout`] app data (408 beyond it), and hands it to `parse`.
-fn read_body<T: 'static>(
+fn read_body<E: content::Body + 'static>(
     req: &HttpRequest,
     payload: &mut Payload,
-    accept: fn(Option<&[u8]>) -> Result<(), Error>,
-    parse: fn(&[u8]) -> Result<T, Error>,
-) -> BodyFuture<T> {
-    let content_type = req
-        .headers()
-        .get(CONTENT_TYPE)
-        .map(actix_header::HeaderValue::as_bytes);
-    if let Err(refused) = accept(content_type) {
+) -> BodyFuture<E> {
+    if let Err(refused) = E::accept(content_type(req)) {
         return Box::pin(ready(Err(refused)));
     }
+    let bytes = read_bytes(req, payload);
+    Box::pin(async move { E::parse(&bytes.await?) })
+}
+
+fn content_type(req: &HttpRequest) -> Option<&[u8]> {
+    req.headers()
+        .get(CONTENT_TYPE)
+        .map(actix_header::HeaderValue::as_bytes)
+}
+
+/// The body's bytes, within the limits [`read_body`] names.
+fn read_bytes(req: &HttpRequest, payload: &mut Payload) -> BodyFuture<web::Bytes> {
     let bytes = web::Bytes::from_request(req, payload);
     let timeout = req.app_data::<BodyTimeout>().copied();
     Box::pin(async move {
@@ -209,15 +215,14 @@ fn read_body<T: 'static>(
                 .map_err(|_| Error::RequestTimeout)?,
             None => bytes.await,
         };
-        let body = read.map_err(|e| {
+        read.map_err(|e| {
             if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
             {
                 Error::PayloadTooLarge
             } else {
                 Error::BadRequest(e.to_string())
             }
-        })?;
-        parse(&body)
+        })
     })
 }
 
@@ -239,9 +244,17 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = BodyFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        read_body(req, payload, content::accept_json, |body| {
-            content::parse_json(body).map(Json)
-        })
+        read_body(req, payload)
+    }
+}
+
+impl<T: DeserializeOwned> content::Body for Json<T> {
+    fn accept(content_type: Option<&[u8]>) -> Result<(), Error> {
+        content::accept_json(content_type)
+    }
+
+    fn parse(bytes: &[u8]) -> Result<Self, Error> {
+        content::parse_json(bytes).map(Json)
     }
 }
 
@@ -265,9 +278,118 @@ impl<T: Versioned + 'static> FromRequest for MergePatch<T> {
     type Future = BodyFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        read_body(req, payload, content::accept_merge_patch, |body| {
-            content::parse_merge_patch(body).map(MergePatch)
+        read_body(req, payload)
+    }
+}
+
+impl<T: Versioned> content::Body for MergePatch<T> {
+    fn accept(content_type: Option<&[u8]>) -> Result<(), Error> {
+        content::accept_merge_patch(content_type)
+    }
+
+    fn parse(bytes: &[u8]) -> Result<Self, Error> {
+        content::parse_merge_patch(bytes).map(MergePatch)
+    }
+}
+
+/// A body extractor `E` ([`Json`], [`MergePatch`], or `()` for a DELETE)
+/// and the request's `Idempotency-Key`, with the fingerprint of the
+/// request (method, path and query, preconditions, media type and body,
+/// read once): what [`Collection::keyed`](crate::Collection::keyed)
+/// takes. `None`: the request sent no key; a route that requires one
+/// answers [`Idempotency::require`]'s 400. A malformed key is a 400.
+///
+/// ```
+/// use actix_web::{App, test, web};
+/// use optimist::actix_web::{Json, WithKey};
+/// use optimist::{Collection, Error, MemoryStore, Receipt};
+///
+/// #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone)]
+/// struct Note { id: u64, version: u64, text: String }
+///
+/// async fn create(
+///     notes: web::Data<Collection<Note, MemoryStore<Note>>>,
+///     WithKey(key, Json(note)): WithKey<Json<Note>>,
+/// ) -> Result<Receipt, Error> {
+///     notes.keyed(key.as_ref()).post::<Note>(&note).await
+/// }
+///
+/// # actix_web::rt::System::new().block_on(async {
+/// let notes = web::Data::new(Collection::new(MemoryStore::<Note>::new(), "/notes"));
+/// let app = test::init_service(App::new().app_data(notes).route("/notes", web::post().to(create))).await;
+/// let send = || test::TestRequest::post().uri("/notes").insert_header(("idempotency-key", "\"k1\""))
+///     .insert_header(("content-type", "application/json"))
+///     .set_payload(r#"{"id":1,"version":0,"text":"hi"}"#).to_request();
+/// let first = test::call_service(&app, send()).await;
+/// let retry = test::call_service(&app, send()).await;
+/// assert_eq!((first.status().as_u16(), retry.status().as_u16()), (201, 201));
+/// # });
+/// ```
+#[derive(Debug, Clone)]
+pub struct WithKey<E>(pub Option<Idempotency>, pub E);
+
+impl<E: content::Body + 'static> FromRequest for WithKey<E> {
+    type Error = Error;
+    type Future = BodyFuture<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if let Err(refused) = E::accept(content_type(req)) {
+            return Box::pin(ready(Err(refused)));
+        }
+        let head = keyed_head(req);
+        let bytes = E::READS.then(|| read_bytes(req, payload));
+        Box::pin(async move {
+            let bytes = match bytes {
+                Some(read) => read.await?,
+                None => web::Bytes::new(),
+            };
+            let key = match head {
+                Some((method, target, headers)) => {
+                    Idempotency::from_request(&headers, &method, &target, &bytes)?
+                }
+                None => None,
+            };
+            Ok(WithKey(key, E::parse(&bytes)?))
         })
+    }
+}
+
+/// What the fingerprint of a keyed request covers besides its body (the
+/// method, target and headers in `http` 1 types); `None` for a request
+/// without a key.
+fn keyed_head(req: &HttpRequest) -> Option<(http::Method, String, http::HeaderMap)> {
+    use http::header::{CONTENT_TYPE, IF_MATCH, IF_NONE_MATCH};
+    let sent = req.headers();
+    if !sent.contains_key(crate::http::IDEMPOTENCY_KEY.as_str()) {
+        return None;
+    }
+    let mut headers = http::HeaderMap::new();
+    for name in [
+        crate::http::IDEMPOTENCY_KEY,
+        IF_MATCH,
+        IF_NONE_MATCH,
+        CONTENT_TYPE,
+    ] {
+        for value in sent.get_all(name.as_str()) {
+            if let Ok(value) = http::HeaderValue::from_bytes(value.as_bytes()) {
+                headers.append(name.clone(), value);
+            }
+        }
+    }
+    let method = http::Method::from_bytes(req.method().as_str().as_bytes()).ok()?;
+    let target = req
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_owned();
+    Some((method, target, headers))
+}
+
+impl Responder for crate::rules::Receipt {
+    type Body = BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
+        respond(self.into_response())
     }
 }
 
@@ -333,6 +455,26 @@ impl<E: FromRequest<Error = Error>> Deferred<E> {
     /// `E`'s: 415, 400, 422, 413 or 408 for [`Json`] and [`MergePatch`].
     pub async fn read(mut self) -> Result<E, Error> {
         E::from_request(&self.request, &mut self.payload).await
+    }
+
+    /// Whether the request carries an `Idempotency-Key`. A keyed request
+    /// is not prechecked: where its first attempt took effect, its retry
+    /// names the version before it, and must get that attempt's answer
+    /// ([`Collection::keyed`](crate::Collection::keyed)), not a 412.
+    ///
+    /// ```
+    /// # use actix_web::FromRequest;
+    /// # actix_web::rt::System::new().block_on(async {
+    /// let req = actix_web::test::TestRequest::put().insert_header(("idempotency-key", "\"k\"")).to_http_request();
+    /// let body = optimist::actix_web::Deferred::<optimist::actix_web::Json<u8>>::extract(&req).await.unwrap();
+    /// assert!(body.has_key());
+    /// # });
+    /// ```
+    #[must_use]
+    pub fn has_key(&self) -> bool {
+        self.request
+            .headers()
+            .contains_key(crate::http::IDEMPOTENCY_KEY.as_str())
     }
 }
 

@@ -34,7 +34,7 @@ use http::{HeaderValue, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::http::Preconditions;
+use crate::http::{Idempotency, Preconditions};
 use crate::problem::Error;
 use crate::resource::{ResourcePatch, Versioned};
 use crate::rules::Tagged;
@@ -118,8 +118,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
-        content::accept_json(content_type(&req))?;
-        Ok(Json(content::parse_json(&body_bytes(req, state).await?)?))
+        <Self as content::Body>::accept(content_type(&req))?;
+        <Self as content::Body>::parse(&body_bytes(req, state).await?)
+    }
+}
+
+impl<T: DeserializeOwned> content::Body for Json<T> {
+    fn accept(content_type: Option<&[u8]>) -> Result<(), Error> {
+        content::accept_json(content_type)
+    }
+
+    fn parse(bytes: &[u8]) -> Result<Self, Error> {
+        content::parse_json(bytes).map(Json)
     }
 }
 
@@ -142,10 +152,96 @@ impl<S: Send + Sync, T: Versioned> FromRequest<S> for MergePatch<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
-        content::accept_merge_patch(content_type(&req))?;
-        Ok(MergePatch(content::parse_merge_patch(
-            &body_bytes(req, state).await?,
-        )?))
+        <Self as content::Body>::accept(content_type(&req))?;
+        <Self as content::Body>::parse(&body_bytes(req, state).await?)
+    }
+}
+
+impl<T: Versioned> content::Body for MergePatch<T> {
+    fn accept(content_type: Option<&[u8]>) -> Result<(), Error> {
+        content::accept_merge_patch(content_type)
+    }
+
+    fn parse(bytes: &[u8]) -> Result<Self, Error> {
+        content::parse_merge_patch(bytes).map(MergePatch)
+    }
+}
+
+/// A body extractor `E` ([`Json`], [`MergePatch`], or `()` for a DELETE)
+/// and the request's `Idempotency-Key`, with the fingerprint of the
+/// request (method, path and query, preconditions, media type and body,
+/// read once): what [`Collection::keyed`](crate::Collection::keyed)
+/// takes. `None`: the request sent no key; a route that requires one
+/// answers [`Idempotency::require`]'s 400. A malformed key is a 400.
+///
+/// ```
+/// use axum::{Router, extract::State, routing::post};
+/// use optimist::axum::{Json, WithKey};
+/// use optimist::{Collection, Error, MemoryStore, Receipt};
+/// use std::sync::Arc;
+/// use tower::ServiceExt;
+///
+/// #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone)]
+/// struct Note { id: u64, version: u64, text: String }
+///
+/// async fn create(
+///     State(notes): State<Arc<Collection<Note, MemoryStore<Note>>>>,
+///     WithKey(key, Json(note)): WithKey<Json<Note>>,
+/// ) -> Result<Receipt, Error> {
+///     notes.keyed(key.as_ref()).post::<Note>(&note).await
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let app = Router::new().route("/notes", post(create))
+///     .with_state(Arc::new(Collection::new(MemoryStore::new(), "/notes")));
+/// let send = |key: &str| http::Request::post("/notes").header("idempotency-key", key)
+///     .header("content-type", "application/json")
+///     .body(axum::body::Body::from(r#"{"id":1,"version":0,"text":"hi"}"#)).unwrap();
+/// let first = app.clone().oneshot(send("\"k1\"")).await.unwrap();
+/// let retry = app.clone().oneshot(send("\"k1\"")).await.unwrap();
+/// assert_eq!((first.status().as_u16(), retry.status().as_u16()), (201, 201));
+/// let fresh = app.oneshot(send("\"k2\"")).await.unwrap();
+/// assert_eq!(fresh.status(), 409, "a new write: the id exists");
+/// # });
+/// ```
+#[derive(Debug, Clone)]
+pub struct WithKey<E>(pub Option<Idempotency>, pub E);
+
+impl<S: Send + Sync, E: content::Body> FromRequest<S> for WithKey<E> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
+        E::accept(content_type(&req))?;
+        // Only a keyed request needs its head kept beside the body.
+        let head = req
+            .headers()
+            .contains_key(crate::http::IDEMPOTENCY_KEY)
+            .then(|| {
+                (
+                    req.method().clone(),
+                    req.uri().clone(),
+                    req.headers().clone(),
+                )
+            });
+        let bytes = if E::READS {
+            body_bytes(req, state).await?
+        } else {
+            Bytes::new()
+        };
+        let key = match head {
+            Some((method, uri, headers)) => {
+                let target = uri.path_and_query().map_or("/", |p| p.as_str());
+                Idempotency::from_request(&headers, &method, target, &bytes)?
+            }
+            None => None,
+        };
+        Ok(WithKey(key, E::parse(&bytes)?))
+    }
+}
+
+impl IntoResponse for crate::rules::Receipt {
+    fn into_response(self) -> Response {
+        crate::rules::Receipt::into_response::<Body>(self)
     }
 }
 

@@ -6,6 +6,8 @@ use core::fmt;
 use std::time::Duration;
 
 use reqwest::header::{ETAG, IF_MATCH};
+
+use crate::http::IDEMPOTENCY_KEY;
 use reqwest::{Client, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -152,11 +154,49 @@ async fn problem_of(response: reqwest::Response) -> Option<Problem> {
     response.json().await.ok()
 }
 
+/// A fresh `Idempotency-Key`: 128 random bits, as an RFC 8941 string.
+fn fresh_key() -> String {
+    format!("\"{:032x}\"", fastrand::u128(..))
+}
+
+/// Sends `request`, and sends it again (the same request, with its key)
+/// where no answer came back or the service was unavailable (503), as
+/// often as `retry` allows: a write whose answer was lost is answered
+/// from its receipt the second time, never made twice.
+async fn send_until_answered(
+    client: &Client,
+    request: reqwest::Request,
+    retry: &Retry,
+) -> Result<reqwest::Response, ClientError> {
+    let mut attempt = 1;
+    loop {
+        let Some(copy) = request.try_clone() else {
+            return Ok(client.execute(request).await?);
+        };
+        let last = attempt >= retry.attempts;
+        match client.execute(copy).await {
+            Ok(answer) if last || answer.status() != StatusCode::SERVICE_UNAVAILABLE => {
+                return Ok(answer);
+            }
+            Err(e) if last => return Err(e.into()),
+            _ => {}
+        }
+        tokio::time::sleep(retry.pause(attempt)).await;
+        attempt += 1;
+    }
+}
+
 /// Reads `url`, applies `change`, and writes the result back with PUT,
 /// conditional on what was read ([`Via`]); on 409 or 412 waits, reads
 /// again and retries, as `retry` allows. Returns the written
 /// representation. A change that leaves the resource as it is writes
 /// nothing.
+///
+/// Each write carries a fresh `Idempotency-Key`, and a write whose answer
+/// is lost (no response, or 503) is sent again with the same key: against
+/// a service that keeps keys, the second send gets the first one's answer
+/// and nothing is written twice. Against one that ignores them, a resend
+/// is decided by its precondition as any write is.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), optimist::client::ClientError> {
@@ -201,11 +241,14 @@ where
         if body == current {
             return Ok(wanted);
         }
-        let mut put = client.put(url).json(&body);
+        let mut put = client
+            .put(url)
+            .json(&body)
+            .header(IDEMPOTENCY_KEY, fresh_key());
         if let (Via::IfMatch, Some(tag)) = (retry.via, &etag) {
             put = put.header(IF_MATCH, tag);
         }
-        let written = put.send().await?;
+        let written = send_until_answered(client, put.build()?, retry).await?;
         match written.status() {
             status if status.is_success() => {
                 return written.json().await.map_err(ClientError::Transport);

@@ -126,7 +126,8 @@ pub struct Unavailable(#[to_schema] Problem);
 /// Requests the service cannot read.
 #[derive(IntoResponses)]
 pub enum BadInput {
-    /// Invalid JSON, a malformed `If-Match`/`If-None-Match`, or a bad id in the path.
+    /// Invalid JSON, a malformed `If-Match`/`If-None-Match`, a bad id in
+    /// the path, or a malformed (or, where required, missing) `Idempotency-Key`.
     #[response(status = 400, content_type = "application/problem+json")]
     BadRequest(#[to_schema] Problem),
     /// The body did not arrive in the time the service allows.
@@ -138,7 +139,8 @@ pub enum BadInput {
     /// The body is not `application/json` (`application/merge-patch+json` for PATCH).
     #[response(status = 415, content_type = "application/problem+json")]
     MediaType(#[to_schema] Problem),
-    /// JSON of the wrong shape or types, an invalid value, or a version never issued.
+    /// JSON of the wrong shape or types, an invalid value, a version never
+    /// issued, or an `Idempotency-Key` used before for another request.
     #[response(status = 422, content_type = "application/problem+json")]
     Invalid(#[to_schema] Problem),
     /// Precondition headers with too many tags or bytes.
@@ -173,6 +175,38 @@ pub struct WriteConditions {
     /// `*` to create only (PUT to a new id); a listed current tag is 412.
     #[param(rename = "If-None-Match", schema_with = condition_schema)]
     if_none_match: Option<String>,
+}
+
+/// The `Idempotency-Key` of a write (draft-ietf-httpapi-idempotency-key-header):
+/// a quoted string of 1 to 255 printable ASCII characters (a UUID, say),
+/// fresh per write and the same on its retries. A retry gets the first
+/// answer again; the key with another request is 422; while the first
+/// is still being processed, 409.
+///
+/// ```
+/// use utoipa::IntoParams;
+/// let params = serde_json::to_value(optimist::openapi::KeyedWrite::into_params(|| None))?;
+/// assert_eq!(params[0]["name"], "Idempotency-Key");
+/// assert_eq!(params[0]["schema"]["pattern"], optimist::openapi::KEY_PATTERN);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct KeyedWrite {
+    /// A fresh key per write, the same on each retry of it.
+    #[param(rename = "Idempotency-Key", schema_with = key_schema)]
+    idempotency_key: Option<String>,
+}
+
+/// The pattern of an `Idempotency-Key`: an RFC 8941 string of 1 to 255
+/// characters, as [`Idempotency`](crate::Idempotency) accepts it.
+pub const KEY_PATTERN: &str = r#"^"([ !#-\[\]-~]|\\["\\]){1,255}"$"#;
+
+fn key_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .pattern(Some(KEY_PATTERN))
+        .build()
 }
 
 /// The pattern of `If-Match` and `If-None-Match` values in the document:
@@ -235,6 +269,18 @@ mod tests {
         #[test]
         fn the_pattern_is_the_parser(value in r#"[ \t,*"W/av\u{7f}\u{e9}\u{0c}]{0,24}"#) {
             prop_assert_eq!(PATTERN.is_match(&value), parser_accepts(&latin1(&value)), "{:?}", value);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_key_pattern_is_the_parser(value in r#"["\\ a~\x7f\u{e9}]{0,8}"#) {
+            let pattern = regex::Regex::new(super::KEY_PATTERN).unwrap();
+            let mut headers = http::HeaderMap::new();
+            let Ok(header) = http::HeaderValue::from_str(&value) else { return Ok(()) };
+            headers.insert("idempotency-key", header);
+            let parsed = crate::Idempotency::from_request(&headers, &http::Method::POST, "/", b"");
+            proptest::prop_assert_eq!(pattern.is_match(&value), parsed.is_ok(), "{:?}", value);
         }
     }
 

@@ -228,6 +228,16 @@ pub enum Error {
     NoRoute,
     /// 405: the route exists but not for this method.
     MethodNotAllowed,
+    // Idempotency keys (the `Idempotency-Key` header).
+    /// 400: an `Idempotency-Key` that is not a quoted string of 1 to
+    /// [`MAX_KEY_LEN`](crate::MAX_KEY_LEN) printable characters.
+    BadKey(String),
+    /// 400: a route that requires an `Idempotency-Key` got none.
+    KeyRequired,
+    /// 422: the key was used before for another request.
+    KeyReused,
+    /// 409: the first request with the key has not finished.
+    KeyInFlight,
     /// 503: the store is unavailable.
     Unavailable(StoreError),
 }
@@ -273,7 +283,8 @@ impl Error {
             | Error::AlreadyExists { .. }
             | Error::VersionAhead { .. }
             | Error::StateConflict(_)
-            | Error::VersionExhausted { .. } => StatusCode::CONFLICT,
+            | Error::VersionExhausted { .. }
+            | Error::KeyInFlight => StatusCode::CONFLICT,
             Error::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Error::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Error::NotModified { .. } => StatusCode::NOT_MODIFIED,
@@ -281,8 +292,10 @@ impl Error {
             Error::Header(e) if e.reason() == TagError::TooLarge => {
                 StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
             }
-            Error::Header(_) | Error::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::Header(_) | Error::BadRequest(_) | Error::BadKey(_) | Error::KeyRequired => {
+                StatusCode::BAD_REQUEST
+            }
+            Error::Unprocessable(_) | Error::KeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -347,7 +360,17 @@ impl fmt::Display for Error {
             Error::BadRequest(d)
             | Error::Unprocessable(d)
             | Error::UnsupportedMediaType(d)
-            | Error::StateConflict(d) => f.write_str(d),
+            | Error::StateConflict(d)
+            | Error::BadKey(d) => f.write_str(d),
+            Error::KeyRequired => f.write_str(
+                "this write needs an Idempotency-Key header: a fresh key per write, the same on its retries",
+            ),
+            Error::KeyReused => f.write_str(
+                "this Idempotency-Key was used for another request: use a fresh key for a new write",
+            ),
+            Error::KeyInFlight => f.write_str(
+                "the first request with this Idempotency-Key is still being processed; retry later",
+            ),
             Error::PayloadTooLarge => f.write_str("the content is larger than this service accepts"),
             Error::RequestTimeout => f.write_str("the request body did not arrive in time"),
             Error::NoRoute => f.write_str("no resource lives at this path"),

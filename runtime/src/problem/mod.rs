@@ -86,6 +86,33 @@
 //! ## method-not-allowed
 //! Status 405. The route does not support the method.
 //!
+//! # Idempotency keys
+//!
+//! Refusals of a write that carries an `Idempotency-Key`
+//! (draft-ietf-httpapi-idempotency-key-header); the guide
+//! `optimist::guide::idempotency` tells when to send one.
+//!
+//! ## bad-idempotency-key
+//! Status 400. The `Idempotency-Key` is not a structured-field string
+//! (RFC 8941 §3.3.3) of 1 to 255 printable ASCII characters, or was sent
+//! twice. Nothing was read or written.
+//!
+//! ## idempotency-key-required
+//! Status 400. The route makes every write carry an `Idempotency-Key`, and
+//! this one carried none. Send a fresh key (a UUID) per write, and the same
+//! key on each retry of it.
+//!
+//! ## idempotency-key-reused
+//! Status 422. The key was used before with another request (another
+//! method, target, precondition or body). Nothing was written: a new write
+//! needs a fresh key.
+//!
+//! ## idempotency-key-in-flight
+//! Status 409. The first request with this key has not finished yet.
+//! Retry it later: it then gets the first request's answer.
+//!
+//! # The store
+//!
 //! ## unavailable
 //! Status 503 with `Retry-After`. The store did not answer; nothing was written.
 

@@ -67,6 +67,14 @@ types! {
     NO_ROUTE = "no-route", "Not found";
     /// 405: the route does not support the method.
     METHOD_NOT_ALLOWED = "method-not-allowed", "Method not allowed";
+    /// 400: a malformed `Idempotency-Key`.
+    BAD_IDEMPOTENCY_KEY = "bad-idempotency-key", "Bad idempotency key";
+    /// 400: a route that requires an `Idempotency-Key` got none.
+    IDEMPOTENCY_KEY_REQUIRED = "idempotency-key-required", "Idempotency key required";
+    /// 422: an `Idempotency-Key` used before for another request.
+    IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused", "Idempotency key reused";
+    /// 409: the first request with the key is still being processed.
+    IDEMPOTENCY_KEY_IN_FLIGHT = "idempotency-key-in-flight", "Idempotency key in flight";
     /// 503: the store did not answer.
     UNAVAILABLE = "unavailable", "Service unavailable";
 }
@@ -110,6 +118,10 @@ impl ProblemType {
             Error::RequestTimeout => Self::REQUEST_TIMEOUT,
             Error::NoRoute => Self::NO_ROUTE,
             Error::MethodNotAllowed => Self::METHOD_NOT_ALLOWED,
+            Error::BadKey(_) => Self::BAD_IDEMPOTENCY_KEY,
+            Error::KeyRequired => Self::IDEMPOTENCY_KEY_REQUIRED,
+            Error::KeyReused => Self::IDEMPOTENCY_KEY_REUSED,
+            Error::KeyInFlight => Self::IDEMPOTENCY_KEY_IN_FLIGHT,
             Error::Unavailable(_) => Self::UNAVAILABLE,
         }
     }
@@ -135,6 +147,6 @@ mod tests {
             );
             n += 1;
         }
-        assert_eq!(n, 18);
+        assert_eq!(n, 22);
     }
 }

@@ -404,7 +404,11 @@ where
         Tagged::ok(stored, body).caching(self.policy.cache())
     }
 
-    fn respond<V: View<T> + Serialize>(&self, stored: &Stored<T>, outcome: Outcome) -> Tagged<V> {
+    pub(super) fn respond<V: View<T> + Serialize>(
+        &self,
+        stored: &Stored<T>,
+        outcome: Outcome,
+    ) -> Tagged<V> {
         let view = V::view(stored.value());
         match outcome {
             Outcome::Created => {

@@ -91,6 +91,46 @@ pub fn parse_merge_patch<T: Versioned>(body: &[u8]) -> Result<ResourcePatch<T>, 
     ResourcePatch::new(parse_json(body)?)
 }
 
+/// A request body as the framework adapters' body extractors read it:
+/// the media type it accepts, and how its bytes parse. What lets
+/// `WithKey<E>` (`optimist::axum::WithKey`, `optimist::actix_web::WithKey`)
+/// read the bytes once, for the request's fingerprint and for `E`.
+/// `()` is the body of a DELETE: none is read.
+///
+/// ```
+/// use optimist::content::Body;
+/// assert!(<() as Body>::accept(Some(b"text/plain")).is_ok());
+/// assert!(!<() as Body>::READS);
+/// ```
+pub trait Body: Sized {
+    /// Whether the body is read at all.
+    const READS: bool = true;
+
+    /// Checks the `Content-Type` (415 for another media type).
+    ///
+    /// # Errors
+    /// 415.
+    fn accept(content_type: Option<&[u8]>) -> Result<(), Error>;
+
+    /// The body from its bytes.
+    ///
+    /// # Errors
+    /// 400 or 422.
+    fn parse(bytes: &[u8]) -> Result<Self, Error>;
+}
+
+impl Body for () {
+    const READS: bool = false;
+
+    fn accept(_: Option<&[u8]>) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn parse(_: &[u8]) -> Result<Self, Error> {
+        Ok(())
+    }
+}
+
 /// How long a client may take to send a request body. The body extractors
 /// of the framework adapters look it up (axum: a request extension, as
 /// added by `axum::Extension`; actix-web: app data) and answer 408 when

@@ -6,12 +6,16 @@
 
 mod collection;
 pub mod content;
+mod keyed;
 pub mod ops;
 mod page;
 mod policy;
+mod receipt;
 mod tagged;
 
 pub use collection::{Collection, Creation, Replacement, View, kept};
+pub use keyed::Keyed;
 pub use page::{Listed, PageRequest};
 pub use policy::Policy;
+pub use receipt::Receipt;
 pub use tagged::{NoContent, Tagged};

@@ -25,6 +25,7 @@ pub struct Policy {
     merge_patches: bool,
     already_applied: bool,
     caching: Caching,
+    key_lifetime: u64,
 }
 
 impl Default for Policy {
@@ -45,6 +46,7 @@ impl Policy {
         merge_patches: true,
         already_applied: false,
         caching: Caching::REVALIDATE,
+        key_lifetime: 24 * 60 * 60,
     };
 
     /// `true` (default): a write without `If-Match` or a body version is
@@ -81,6 +83,22 @@ impl Policy {
         self
     }
 
+    /// How long an `Idempotency-Key` holds its write's answer (default 24
+    /// hours, in whole seconds): a retry within it gets the answer again,
+    /// a request with the key after it is processed anew. Make it longer
+    /// than the longest a client keeps retrying.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// const KEYS_FOR_A_WEEK: optimist::Policy = optimist::Policy::DEFAULT.key_lifetime(Duration::from_secs(7 * 86_400));
+    /// # let _ = KEYS_FOR_A_WEEK;
+    /// ```
+    #[must_use]
+    pub const fn key_lifetime(mut self, lifetime: core::time::Duration) -> Self {
+        self.key_lifetime = lifetime.as_secs();
+        self
+    }
+
     // The rules read the switches; services set them and never need to
     // read them back, so the readers stay inside the crate.
     pub(crate) const fn cache(&self) -> Caching {
@@ -93,6 +111,10 @@ impl Policy {
 
     pub(crate) const fn merges_patches(&self) -> bool {
         self.merge_patches
+    }
+
+    pub(crate) const fn keys_held_for(&self) -> u64 {
+        self.key_lifetime
     }
 
     pub(crate) const fn accepts_already_applied(&self) -> bool {

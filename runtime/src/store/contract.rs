@@ -300,3 +300,162 @@ async fn history<S: Store<Note>>(store: &S) {
         [5]
     );
 }
+
+/// A receipt for `key` in `scope`, held until `expires`.
+#[must_use]
+pub fn receipt(scope: &str, key: &str, expires: u64) -> crate::Receipt {
+    crate::Receipt {
+        scope: scope.into(),
+        key: key.into(),
+        fingerprint: format!("fingerprint of {key}"),
+        expires,
+        status: 200,
+        etag: Some("\"v2\"".into()),
+        location: None,
+        cache_control: Some("no-cache".into()),
+        body: r#"{"answer":true}"#.into(),
+    }
+}
+
+/// Runs every check of the keyed contract ([`KeyedStore`](crate::store::KeyedStore)),
+/// each on a fresh store from `make`: a keyed write keeps its receipt
+/// with it or neither; a held key refuses a second write; a lost
+/// compare-and-swap keeps no receipt; an expired key is free and
+/// forgotten in batches; scopes are apart; of duplicates racing on one
+/// key exactly one writes.
+///
+/// ```
+/// use optimist::MemoryStore;
+/// use optimist::store::contract::{self, Note};
+///
+/// # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+/// contract::run_keyed(async || MemoryStore::<Note>::new()).await;
+/// # });
+/// ```
+///
+/// # Panics
+/// Where the store breaks the contract, with what it did.
+pub async fn run_keyed<S: crate::store::KeyedStore<Note> + 'static>(make: impl AsyncFn() -> S) {
+    keyed_writes(&make().await).await;
+    racing_keys(Arc::new(make().await)).await;
+}
+
+/// A scope no other run of the checks uses: the SQL stores share one
+/// table of receipts, and checks may run at once on one database.
+fn fresh_scope() -> String {
+    static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!("contract-{}-{nanos}-{run}", std::process::id())
+}
+
+async fn keyed_writes<S: crate::store::KeyedStore<Note>>(store: &S) {
+    use crate::store::Claim;
+    let (scope, now) = (fresh_scope(), 1_000);
+    let other = format!("{scope}-alice");
+    let r1 = receipt(&scope, "k1", now + 60);
+    let v1 = Stored::created(note(1, "a"), v(1)).unwrap();
+    assert_eq!(
+        store.insert_keyed(&v1, None, &r1, now).await.unwrap(),
+        Claim::Written
+    );
+    assert_eq!(
+        store.receipt(&scope, "k1", now).await.unwrap(),
+        Some(r1.clone())
+    );
+    assert_eq!(
+        store.receipt(&other, "k1", now).await.unwrap(),
+        None,
+        "scopes are apart"
+    );
+
+    // A held key refuses a second write, which writes nothing.
+    let v2 = v1.successor(note(1, "b")).unwrap();
+    assert_eq!(
+        store.update_keyed(&v2, v(1), &r1, now).await.unwrap(),
+        Claim::Taken
+    );
+    assert_eq!(store.live_version(&1).await.unwrap(), Some(v(1)));
+    // A lost compare-and-swap keeps no receipt.
+    let r2 = receipt(&scope, "k2", now + 60);
+    assert_eq!(
+        store.update_keyed(&v2, v(7), &r2, now).await.unwrap(),
+        Claim::Lost
+    );
+    assert_eq!(store.receipt(&scope, "k2", now).await.unwrap(), None);
+    assert_eq!(
+        store.update_keyed(&v2, v(1), &r2, now).await.unwrap(),
+        Claim::Written
+    );
+    let in_other = receipt(&other, "k1", now + 60);
+    let v3 = v2.successor(note(1, "c")).unwrap();
+    assert_eq!(
+        store.update_keyed(&v3, v(2), &in_other, now).await.unwrap(),
+        Claim::Written
+    );
+
+    // Expired at its time: free, and replaced by the next write with it.
+    assert_eq!(store.receipt(&scope, "k1", now + 60).await.unwrap(), None);
+    let later = receipt(&scope, "k1", now + 200);
+    assert_eq!(
+        store
+            .delete_keyed(&1, v(3), &later, now + 100)
+            .await
+            .unwrap(),
+        Claim::Written
+    );
+    assert_eq!(
+        store.receipt(&scope, "k1", now + 100).await.unwrap(),
+        Some(later)
+    );
+    assert_eq!(store.load(&1).await.unwrap(), Some(Slot::Deleted(v(3))));
+
+    // Forgotten in batches, the expired ones only (other runs' receipts
+    // may share the table: counts are bounds).
+    assert!(store.forget_receipts(now + 100, 1).await.unwrap() <= 1);
+    while store.forget_receipts(now + 100, 10).await.unwrap() > 0 {}
+    assert_eq!(
+        store.receipt(&scope, "k2", now).await.unwrap(),
+        None,
+        "forgotten"
+    );
+    assert!(
+        store
+            .receipt(&scope, "k1", now + 100)
+            .await
+            .unwrap()
+            .is_some(),
+        "kept"
+    );
+}
+
+/// Eight writers of one version with one key: one writes, and nothing
+/// else does.
+async fn racing_keys<S: crate::store::KeyedStore<Note> + 'static>(store: Arc<S>) {
+    use crate::store::Claim;
+    let scope = fresh_scope();
+    let v1 = Stored::created(note(5, "a"), v(1)).unwrap();
+    assert!(store.insert(&v1, None).await.unwrap());
+    let racers: Vec<_> = (0..8)
+        .map(|n| {
+            let (store, v1, scope) = (Arc::clone(&store), v1.clone(), scope.clone());
+            tokio::spawn(async move {
+                let next = v1.successor(note(5, &format!("racer {n}"))).unwrap();
+                store
+                    .update_keyed(&next, v(1), &receipt(&scope, "race", 2_000), 1_000)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut written = 0;
+    for racer in racers {
+        if racer.await.unwrap() == Claim::Written {
+            written += 1;
+        }
+    }
+    assert_eq!(written, 1);
+    assert_eq!(store.live_version(&5).await.unwrap(), Some(v(2)));
+}

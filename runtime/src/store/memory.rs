@@ -10,7 +10,8 @@ use serde::Serialize;
 use crate::http::Version;
 use crate::problem::StoreError;
 use crate::resource::{Revision, Stored, Versioned};
-use crate::store::{Slot, Store};
+use crate::rules::Receipt;
+use crate::store::{Claim, KeyedStore, Slot, Store};
 
 /// A store in process memory: the reference implementation of [`Store`],
 /// for tests and for services that keep nothing across restarts.
@@ -31,6 +32,8 @@ struct Inner<T: Versioned> {
     order: Vec<T::Id>,
     /// The kept revisions of each live resource, oldest first.
     history: HashMap<T::Id, VecDeque<Revision>>,
+    /// The receipts of keyed writes, by scope and key.
+    receipts: HashMap<(String, String), Receipt>,
 }
 
 impl<T: Versioned> MemoryStore<T> {
@@ -42,6 +45,7 @@ impl<T: Versioned> MemoryStore<T> {
                 by_id: HashMap::new(),
                 order: Vec::new(),
                 history: HashMap::new(),
+                receipts: HashMap::new(),
             }),
             ids: AtomicU64::new(0),
         }
@@ -64,7 +68,7 @@ impl<T: Versioned> Default for MemoryStore<T> {
     }
 }
 
-impl<T: Versioned> Inner<T>
+impl<T: Versioned + Clone> Inner<T>
 where
     T::Id: Hash + Eq + Clone,
 {
@@ -77,6 +81,74 @@ where
         while kept.len() > T::HISTORY {
             kept.pop_front();
         }
+    }
+
+    fn insert(
+        &mut self,
+        record: &Stored<T>,
+        after: Option<Version>,
+        revision: Option<Revision>,
+    ) -> bool {
+        let id = record.value().id();
+        let free = match (self.by_id.get(id), after) {
+            (None, None) => {
+                self.order.push(id.clone());
+                true
+            }
+            (Some(Slot::Deleted(v)), Some(after)) => *v == after,
+            _ => false,
+        };
+        if free {
+            self.by_id.insert(id.clone(), Slot::Live(record.clone()));
+            self.history.remove(id);
+            self.keep(id, revision);
+        }
+        free
+    }
+
+    fn update(
+        &mut self,
+        record: &Stored<T>,
+        expected: Version,
+        revision: Option<Revision>,
+    ) -> bool {
+        let id = record.value().id();
+        let done = swap_live(&mut self.by_id, id, expected, || Slot::Live(record.clone()));
+        if done {
+            self.keep(id, revision);
+        }
+        done
+    }
+
+    fn delete(&mut self, id: &T::Id, expected: Version) -> bool {
+        let done = swap_live(&mut self.by_id, id, expected, || Slot::Deleted(expected));
+        if done {
+            self.history.remove(id);
+        }
+        done
+    }
+
+    /// Runs `write` where `receipt`'s key is free at `now`, and keeps the
+    /// receipt where it took effect: both under the one lock.
+    fn keyed(
+        &mut self,
+        receipt: &Receipt,
+        now: u64,
+        write: impl FnOnce(&mut Self) -> bool,
+    ) -> Claim {
+        let key = (receipt.scope.clone(), receipt.key.clone());
+        if self
+            .receipts
+            .get(&key)
+            .is_some_and(|held| held.holds_at(now))
+        {
+            return Claim::Taken;
+        }
+        if !write(self) {
+            return Claim::Lost;
+        }
+        self.receipts.insert(key, receipt.clone());
+        Claim::Written
     }
 }
 
@@ -123,47 +195,16 @@ where
 
     async fn insert(&self, record: &Stored<T>, after: Option<Version>) -> Result<bool, StoreError> {
         let revision = Revision::kept(record).map_err(StoreError::new)?;
-        Ok(self.with(|inner| {
-            let id = record.value().id();
-            let free = match (inner.by_id.get(id), after) {
-                (None, None) => {
-                    inner.order.push(id.clone());
-                    true
-                }
-                (Some(Slot::Deleted(v)), Some(after)) => *v == after,
-                _ => false,
-            };
-            if free {
-                inner.by_id.insert(id.clone(), Slot::Live(record.clone()));
-                inner.history.remove(id);
-                inner.keep(id, revision);
-            }
-            free
-        }))
+        Ok(self.with(|inner| inner.insert(record, after, revision)))
     }
 
     async fn update(&self, record: &Stored<T>, expected: Version) -> Result<bool, StoreError> {
         let revision = Revision::kept(record).map_err(StoreError::new)?;
-        Ok(self.with(|inner| {
-            let id = record.value().id();
-            let done = swap_live(&mut inner.by_id, id, expected, || {
-                Slot::Live(record.clone())
-            });
-            if done {
-                inner.keep(id, revision);
-            }
-            done
-        }))
+        Ok(self.with(|inner| inner.update(record, expected, revision)))
     }
 
     async fn delete(&self, id: &T::Id, expected: Version) -> Result<bool, StoreError> {
-        Ok(self.with(|inner| {
-            let done = swap_live(&mut inner.by_id, id, expected, || Slot::Deleted(expected));
-            if done {
-                inner.history.remove(id);
-            }
-            done
-        }))
+        Ok(self.with(|inner| inner.delete(id, expected)))
     }
 
     async fn revisions(
@@ -184,6 +225,81 @@ where
 
     async fn next_id(&self) -> Result<u64, StoreError> {
         Ok(self.ids.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+}
+
+impl<T> KeyedStore<T> for MemoryStore<T>
+where
+    T: Versioned + Serialize + Clone + Send + Sync,
+    T::Id: Hash + Eq + Clone + Send + Sync,
+{
+    async fn receipt(
+        &self,
+        scope: &str,
+        key: &str,
+        now: u64,
+    ) -> Result<Option<Receipt>, StoreError> {
+        let key = (scope.to_owned(), key.to_owned());
+        Ok(self.with(|inner| {
+            inner
+                .receipts
+                .get(&key)
+                .filter(|r| r.holds_at(now))
+                .cloned()
+        }))
+    }
+
+    async fn insert_keyed(
+        &self,
+        record: &Stored<T>,
+        after: Option<Version>,
+        receipt: &Receipt,
+        now: u64,
+    ) -> Result<Claim, StoreError> {
+        let revision = Revision::kept(record).map_err(StoreError::new)?;
+        Ok(self
+            .with(|inner| inner.keyed(receipt, now, |inner| inner.insert(record, after, revision))))
+    }
+
+    async fn update_keyed(
+        &self,
+        record: &Stored<T>,
+        expected: Version,
+        receipt: &Receipt,
+        now: u64,
+    ) -> Result<Claim, StoreError> {
+        let revision = Revision::kept(record).map_err(StoreError::new)?;
+        Ok(self.with(|inner| {
+            inner.keyed(receipt, now, |inner| {
+                inner.update(record, expected, revision)
+            })
+        }))
+    }
+
+    async fn delete_keyed(
+        &self,
+        id: &T::Id,
+        expected: Version,
+        receipt: &Receipt,
+        now: u64,
+    ) -> Result<Claim, StoreError> {
+        Ok(self.with(|inner| inner.keyed(receipt, now, |inner| inner.delete(id, expected))))
+    }
+
+    async fn forget_receipts(&self, now: u64, limit: usize) -> Result<usize, StoreError> {
+        Ok(self.with(|inner| {
+            let expired: Vec<_> = inner
+                .receipts
+                .iter()
+                .filter(|(_, r)| !r.holds_at(now))
+                .map(|(key, _)| key.clone())
+                .take(limit)
+                .collect();
+            for key in &expired {
+                inner.receipts.remove(key);
+            }
+            expired.len()
+        }))
     }
 }
 

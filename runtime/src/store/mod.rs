@@ -9,6 +9,7 @@ use crate::resource::{Revision, Stored, Versioned};
 
 #[cfg(feature = "test-util")]
 pub mod contract;
+mod keyed;
 mod memory;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
@@ -17,8 +18,11 @@ mod sql_history;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql_parts;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql_receipts;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod table;
 
+pub use keyed::{Claim, KeyedStore};
 pub use memory::MemoryStore;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use sql::SqlStore;

@@ -11,9 +11,11 @@ use sqlx::{AnyPool, AssertSqlSafe, Row, SqlStr};
 use crate::http::Version;
 use crate::problem::StoreError;
 use crate::resource::{Revision, Stamps, Stored, Versioned};
+use crate::rules::Receipt;
 use crate::store::sql_history::{self, FORGET, keep, kept, read, run};
 use crate::store::sql_parts::{NEXT_ID, SEQUENCES, checked, db_version, plain, store_error};
-use crate::store::{Slot, Store};
+use crate::store::sql_receipts::{self, claim, forget, lookup};
+use crate::store::{Claim, KeyedStore, Slot, Store};
 
 /// A [`Store`] of JSON documents in a SQL database: SQLite (feature
 /// `sqlite`) or PostgreSQL (feature `postgres`), chosen by the URL. A
@@ -175,6 +177,8 @@ impl<T> SqlStore<T> {
             format!("CREATE INDEX IF NOT EXISTS {t}_seq ON {t} (seq)"),
             SEQUENCES.to_owned(),
             sql_history::TABLE.to_owned(),
+            sql_receipts::TABLE.to_owned(),
+            sql_receipts::INDEX.to_owned(),
         ];
         for statement in &statements {
             let mut attempt = 0;
@@ -200,45 +204,57 @@ impl<T> SqlStore<T> {
 }
 
 impl<T: Versioned> SqlStore<T> {
-    /// Runs the write `query`; with `history`, in one transaction with
-    /// what it does to the revisions of the id, where the write took
+    /// Runs the write `query`; with `history` or a `receipt` (and the
+    /// time now), in one transaction with what it does to the revisions
+    /// of the id and the claim of the receipt's key, where the write took
     /// effect.
     async fn write(
         &self,
         query: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
         history: Option<History>,
-    ) -> Result<bool, StoreError> {
-        let Some(history) = history else {
+        receipt: Option<(&Receipt, u64)>,
+    ) -> Result<Claim, StoreError> {
+        let written = |done: bool| if done { Claim::Written } else { Claim::Lost };
+        if history.is_none() && receipt.is_none() {
             let done = query.execute(&self.pool).await.map_err(store_error)?;
-            return Ok(done.rows_affected() == 1);
-        };
+            return Ok(written(done.rows_affected() == 1));
+        }
         let mut tx = self.pool.begin().await.map_err(store_error)?;
+        // The key first: a duplicate of this request waits here, not on
+        // the resource's row, and then finds the key taken.
+        if let Some((receipt, now)) = receipt
+            && !claim!(tx, receipt, now)
+        {
+            return Ok(Claim::Taken);
+        }
         let done = query
             .execute(&mut *tx)
             .await
             .map_err(store_error)?
             .rows_affected()
             == 1;
-        if done {
-            match history {
-                History::Keep {
-                    id,
-                    version,
-                    body,
-                    fresh,
-                } => {
-                    if fresh {
-                        run!(tx, FORGET, &self.table, &id);
-                    }
-                    keep!(tx, &self.table, &id, version, body, T::HISTORY);
-                }
-                History::Forget(id) => {
+        if !done {
+            return Ok(Claim::Lost);
+        }
+        match history {
+            Some(History::Keep {
+                id,
+                version,
+                body,
+                fresh,
+            }) => {
+                if fresh {
                     run!(tx, FORGET, &self.table, &id);
                 }
+                keep!(tx, &self.table, &id, version, body, T::HISTORY);
             }
-            tx.commit().await.map_err(store_error)?;
+            Some(History::Forget(id)) => {
+                run!(tx, FORGET, &self.table, &id);
+            }
+            None => {}
         }
-        Ok(done)
+        tx.commit().await.map_err(store_error)?;
+        Ok(Claim::Written)
     }
 }
 
@@ -368,45 +384,15 @@ where
     }
 
     async fn insert(&self, record: &Stored<T>, after: Option<Version>) -> Result<bool, StoreError> {
-        let e = encode(record)?;
-        // A re-created id starts a history of its own.
-        let history = History::keep(record, &e, true)?;
-        let query = match after {
-            None => sqlx::query(self.sql.insert_new.clone())
-                .bind(e.id)
-                .bind(e.version)
-                .bind(e.body)
-                .bind(e.stamps),
-            Some(after) => sqlx::query(self.sql.insert_after.clone())
-                .bind(e.id)
-                .bind(e.version)
-                .bind(e.body)
-                .bind(e.stamps)
-                .bind(db_version(after)?),
-        };
-        self.write(query, history).await
+        Ok(self.insert_with(record, after, None).await? == Claim::Written)
     }
 
     async fn update(&self, record: &Stored<T>, expected: Version) -> Result<bool, StoreError> {
-        let e = encode(record)?;
-        let history = History::keep(record, &e, false)?;
-        let query = sqlx::query(self.sql.update.clone())
-            .bind(e.id)
-            .bind(e.version)
-            .bind(e.body)
-            .bind(e.stamps)
-            .bind(db_version(expected)?);
-        self.write(query, history).await
+        Ok(self.update_with(record, expected, None).await? == Claim::Written)
     }
 
     async fn delete(&self, id: &T::Id, expected: Version) -> Result<bool, StoreError> {
-        let query = sqlx::query(self.sql.delete.clone())
-            .bind(key(id)?)
-            .bind(db_version(expected)?);
-        let history = (T::HISTORY > 0)
-            .then(|| key(id).map(History::Forget))
-            .transpose()?;
-        self.write(query, history).await
+        Ok(self.delete_with(id, expected, None).await? == Claim::Written)
     }
 
     async fn revisions(
@@ -434,5 +420,119 @@ where
             .await
             .map_err(store_error)?;
         u64::try_from(value).map_err(store_error)
+    }
+}
+
+/// The writes, with the receipt of a keyed one.
+impl<T> SqlStore<T>
+where
+    T: Versioned + Serialize + DeserializeOwned + Send + Sync,
+    T::Id: Serialize + Sync,
+{
+    async fn insert_with(
+        &self,
+        record: &Stored<T>,
+        after: Option<Version>,
+        receipt: Option<(&Receipt, u64)>,
+    ) -> Result<Claim, StoreError> {
+        let e = encode(record)?;
+        // A re-created id starts a history of its own.
+        let history = History::keep(record, &e, true)?;
+        let query = match after {
+            None => sqlx::query(self.sql.insert_new.clone())
+                .bind(e.id)
+                .bind(e.version)
+                .bind(e.body)
+                .bind(e.stamps),
+            Some(after) => sqlx::query(self.sql.insert_after.clone())
+                .bind(e.id)
+                .bind(e.version)
+                .bind(e.body)
+                .bind(e.stamps)
+                .bind(db_version(after)?),
+        };
+        self.write(query, history, receipt).await
+    }
+
+    async fn update_with(
+        &self,
+        record: &Stored<T>,
+        expected: Version,
+        receipt: Option<(&Receipt, u64)>,
+    ) -> Result<Claim, StoreError> {
+        let e = encode(record)?;
+        let history = History::keep(record, &e, false)?;
+        let query = sqlx::query(self.sql.update.clone())
+            .bind(e.id)
+            .bind(e.version)
+            .bind(e.body)
+            .bind(e.stamps)
+            .bind(db_version(expected)?);
+        self.write(query, history, receipt).await
+    }
+
+    async fn delete_with(
+        &self,
+        id: &T::Id,
+        expected: Version,
+        receipt: Option<(&Receipt, u64)>,
+    ) -> Result<Claim, StoreError> {
+        let query = sqlx::query(self.sql.delete.clone())
+            .bind(key(id)?)
+            .bind(db_version(expected)?);
+        let history = (T::HISTORY > 0)
+            .then(|| key(id).map(History::Forget))
+            .transpose()?;
+        self.write(query, history, receipt).await
+    }
+}
+
+impl<T> KeyedStore<T> for SqlStore<T>
+where
+    T: Versioned + Serialize + DeserializeOwned + Send + Sync,
+    T::Id: Serialize + Sync,
+{
+    async fn receipt(
+        &self,
+        scope: &str,
+        key: &str,
+        now: u64,
+    ) -> Result<Option<Receipt>, StoreError> {
+        lookup!(&self.pool, scope, key, now)
+    }
+
+    async fn insert_keyed(
+        &self,
+        record: &Stored<T>,
+        after: Option<Version>,
+        receipt: &Receipt,
+        now: u64,
+    ) -> Result<Claim, StoreError> {
+        self.insert_with(record, after, Some((receipt, now))).await
+    }
+
+    async fn update_keyed(
+        &self,
+        record: &Stored<T>,
+        expected: Version,
+        receipt: &Receipt,
+        now: u64,
+    ) -> Result<Claim, StoreError> {
+        self.update_with(record, expected, Some((receipt, now)))
+            .await
+    }
+
+    async fn delete_keyed(
+        &self,
+        id: &T::Id,
+        expected: Version,
+        receipt: &Receipt,
+        now: u64,
+    ) -> Result<Claim, StoreError> {
+        self.delete_with(id, expected, Some((receipt, now))).await
+    }
+
+    async fn forget_receipts(&self, now: u64, limit: usize) -> Result<usize, StoreError> {
+        Ok(forget!(&self.pool, now, limit))
     }
 }

@@ -7,8 +7,8 @@ use sqlx::SqlStr;
 
 use crate::problem::StoreError;
 use crate::resource::Versioned;
-use crate::store::sql_history;
 use crate::store::sql_parts::{SEQUENCES, checked, store_error};
+use crate::store::{sql_history, sql_receipts};
 
 mod columns;
 #[cfg(feature = "postgres")]
@@ -275,13 +275,16 @@ impl Statements {
 const STAMPS: &str = "optimist_stamps";
 
 /// The tables every table store shares: the one behind
-/// [`Store::next_id`], the last version of each deleted id, and the
-/// revision history of resources that keep one.
-const SHARED_TABLES: [&str; 3] = [
+/// [`Store::next_id`], the last version of each deleted id, the
+/// revision history of resources that keep one, and the receipts of
+/// keyed writes.
+const SHARED_TABLES: [&str; 5] = [
     SEQUENCES,
     "CREATE TABLE IF NOT EXISTS optimist_tombstones (name TEXT NOT NULL, id TEXT NOT NULL, \
      version BIGINT NOT NULL, PRIMARY KEY (name, id))",
     sql_history::TABLE,
+    sql_receipts::TABLE,
+    sql_receipts::INDEX,
 ];
 
 /// The statements on the tombstones, the same in both dialects: `$1`
@@ -295,10 +298,12 @@ impl<T: Versioned> TableStore<T> {
     /// The store of `T` on `table`, whose columns are read once, now: one
     /// per field, the version's and `optimist_stamps`. Creates the
     /// small tables every table store shares, `optimist_sequences` (for
-    /// ids the service picks), `optimist_tombstones` and
+    /// ids the service picks), `optimist_tombstones`,
     /// `optimist_revisions` (the history of types that keep one,
-    /// [`Versioned::HISTORY`]), where they are missing, which needs the right to create tables: a service that
-    /// lacks it runs [`TableStore::migration`] first, which creates them.
+    /// [`Versioned::HISTORY`]) and `optimist_receipts` (the answers of
+    /// writes that carried an `Idempotency-Key`), where they are missing,
+    /// which needs the right to create tables: a service that lacks it
+    /// runs [`TableStore::migration`] first, which creates them.
     ///
     /// ```
     /// # #[cfg(feature = "sqlite")] {

@@ -12,9 +12,11 @@ use super::{BURY, EXHUME, Pool, SHARED_TABLES, Statements, TOMBSTONE, TableStore
 use crate::http::Version;
 use crate::problem::StoreError;
 use crate::resource::{Revision, Stamps, Stored, Versioned};
-use crate::store::Slot;
+use crate::rules::Receipt;
 use crate::store::sql_history::{FORGET, keep, kept, read, run};
 use crate::store::sql_parts::{NEXT_ID, db_version, store_error};
+use crate::store::sql_receipts::{claim, forget, lookup};
+use crate::store::{Claim, Slot};
 
 /// A connection the statements run on, held for one store operation.
 pub enum Held<'a> {
@@ -305,11 +307,15 @@ pub(super) async fn list<T: Resource, X: Source>(
     rows.iter().map(decode).collect()
 }
 
+/// A keyed write's receipt, and the time now.
+pub(super) type Keyed<'a> = Option<(&'a Receipt, u64)>;
+
 pub(super) async fn insert<T: Resource, X: Source>(
     x: &X,
     record: &Stored<T>,
     after: Option<Version>,
-) -> Result<bool, StoreError> {
+    receipt: Keyed<'_>,
+) -> Result<Claim, StoreError> {
     let (body, version) = (json(record.value())?, db_version(record.version())?);
     let stamps = record.stamps().to_json::<T>().to_string();
     let id = json(record.value().id())?;
@@ -319,8 +325,13 @@ pub(super) async fn insert<T: Resource, X: Source>(
     let mut guard = x.hold().await?;
     // The tombstone and the row change together: an id is free when it
     // has no row and no tombstone, or the tombstone `after` names.
-    let inserted = on_conn!(guard.held(), |conn| {
+    let claim = on_conn!(guard.held(), |conn| {
         let mut tx = begin!(conn, sql, &id);
+        if let Some((receipt, now)) = receipt
+            && !claim!(tx, receipt, now)
+        {
+            return Ok(Claim::Taken);
+        }
         let free = match after {
             None => sqlx::query(TOMBSTONE)
                 .bind(&sql.table)
@@ -359,16 +370,21 @@ pub(super) async fn insert<T: Resource, X: Source>(
             }
             tx.commit().await.map_err(store_error)?;
         }
-        inserted
+        written(inserted)
     });
-    Ok(inserted)
+    Ok(claim)
+}
+
+fn written(done: bool) -> Claim {
+    if done { Claim::Written } else { Claim::Lost }
 }
 
 pub(super) async fn update<T: Resource, X: Source>(
     x: &X,
     record: &Stored<T>,
     expected: Version,
-) -> Result<bool, StoreError> {
+    receipt: Keyed<'_>,
+) -> Result<Claim, StoreError> {
     let (body, version) = (json(record.value())?, db_version(record.version())?);
     let stamps = record.stamps().to_json::<T>().to_string();
     let expected = db_version(expected)?;
@@ -377,13 +393,14 @@ pub(super) async fn update<T: Resource, X: Source>(
     let refused = |e| write_error(e, &sql.table, &sql.columns);
     let revision = kept(record)?;
     let id = json(record.value().id())?;
-    let done = on_conn!(guard.held(), |conn| {
+    let claim = on_conn!(guard.held(), |conn| {
         let update = sqlx::query(sql.update.clone())
             .bind(body)
             .bind(version)
             .bind(stamps)
             .bind(expected);
-        let gone = revision.is_some() && sql.precheck && {
+        let in_tx = revision.is_some() || receipt.is_some();
+        let gone = in_tx && sql.precheck && {
             let at: Option<i64> = sqlx::query_scalar(sql.live_version.clone())
                 .bind(&id)
                 .fetch_optional(&mut *conn)
@@ -394,25 +411,33 @@ pub(super) async fn update<T: Resource, X: Source>(
         if gone {
             // Lost already: no need to wait for the database's write lock
             // to learn it.
-            0
-        } else if let Some(revision) = &revision {
-            // The version and its revision commit together.
+            Claim::Lost
+        } else if in_tx {
+            // The version, its revision and its receipt commit together.
             let mut tx = if conn.is_in_transaction() {
                 conn.begin().await
             } else {
                 conn.begin_with(sql.begin).await
             }
             .map_err(store_error)?;
+            if let Some((receipt, now)) = receipt
+                && !claim!(tx, receipt, now)
+            {
+                return Ok(Claim::Taken);
+            }
             let done = update
                 .execute(&mut *tx)
                 .await
                 .map_err(refused)?
-                .rows_affected();
-            if done == 1 {
-                keep!(tx, &sql.table, &id, version, revision, T::HISTORY);
+                .rows_affected()
+                == 1;
+            if done {
+                if let Some(revision) = &revision {
+                    keep!(tx, &sql.table, &id, version, revision, T::HISTORY);
+                }
                 tx.commit().await.map_err(store_error)?;
             }
-            done
+            written(done)
         } else if conn.is_in_transaction() {
             // In a savepoint: a refused update (a broken constraint) leaves
             // the caller's transaction usable, as on PostgreSQL a failed
@@ -420,29 +445,38 @@ pub(super) async fn update<T: Resource, X: Source>(
             let mut tx = conn.begin().await.map_err(store_error)?;
             let done = update.execute(&mut *tx).await.map_err(refused)?;
             tx.commit().await.map_err(store_error)?;
-            done.rows_affected()
+            written(done.rows_affected() == 1)
         } else {
-            update
-                .execute(&mut *conn)
-                .await
-                .map_err(refused)?
-                .rows_affected()
+            written(
+                update
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(refused)?
+                    .rows_affected()
+                    == 1,
+            )
         }
     });
-    Ok(done == 1)
+    Ok(claim)
 }
 
 pub(super) async fn delete<T: Resource, X: Source>(
     x: &X,
     id: &T::Id,
     expected: Version,
-) -> Result<bool, StoreError> {
+    receipt: Keyed<'_>,
+) -> Result<Claim, StoreError> {
     let (id, expected) = (json(id)?, db_version(expected)?);
     let sql = x.sql();
     let mut guard = x.hold().await?;
     // The row goes and its tombstone comes in one transaction.
-    let deleted = on_conn!(guard.held(), |conn| {
+    let claim = on_conn!(guard.held(), |conn| {
         let mut tx = begin!(conn, sql, &id);
+        if let Some((receipt, now)) = receipt
+            && !claim!(tx, receipt, now)
+        {
+            return Ok(Claim::Taken);
+        }
         let deleted = sqlx::query(sql.delete.clone())
             .bind(&id)
             .bind(expected)
@@ -464,9 +498,30 @@ pub(super) async fn delete<T: Resource, X: Source>(
             }
             tx.commit().await.map_err(store_error)?;
         }
-        deleted
+        written(deleted)
     });
-    Ok(deleted)
+    Ok(claim)
+}
+
+pub(super) async fn receipt<X: Source>(
+    x: &X,
+    scope: &str,
+    key: &str,
+    now: u64,
+) -> Result<Option<Receipt>, StoreError> {
+    let mut guard = x.hold().await?;
+    on_conn!(guard.held(), |conn| lookup!(&mut *conn, scope, key, now))
+}
+
+pub(super) async fn forget_receipts<X: Source>(
+    x: &X,
+    now: u64,
+    limit: usize,
+) -> Result<usize, StoreError> {
+    let mut guard = x.hold().await?;
+    Ok(on_conn!(guard.held(), |conn| forget!(
+        &mut *conn, now, limit
+    )))
 }
 
 pub(super) async fn revisions<T: Resource, X: Source>(
@@ -520,15 +575,15 @@ macro_rules! store_on_source {
             }
 
             async fn insert(&self, record: &$crate::resource::Stored<T>, after: Option<$crate::http::Version>) -> Result<bool, StoreError> {
-                $crate::store::table::run::insert(self, record, after).await
+                Ok($crate::store::table::run::insert(self, record, after, None).await? == $crate::store::Claim::Written)
             }
 
             async fn update(&self, record: &$crate::resource::Stored<T>, expected: $crate::http::Version) -> Result<bool, StoreError> {
-                $crate::store::table::run::update(self, record, expected).await
+                Ok($crate::store::table::run::update(self, record, expected, None).await? == $crate::store::Claim::Written)
             }
 
             async fn delete(&self, id: &T::Id, expected: $crate::http::Version) -> Result<bool, StoreError> {
-                $crate::store::table::run::delete::<T, _>(self, id, expected).await
+                Ok($crate::store::table::run::delete::<T, _>(self, id, expected, None).await? == $crate::store::Claim::Written)
             }
 
             async fn next_id(&self) -> Result<u64, StoreError> {
@@ -537,6 +592,32 @@ macro_rules! store_on_source {
 
             async fn revisions(&self, id: &T::Id, from: $crate::http::Version, to: $crate::http::Version) -> Result<Vec<$crate::resource::Revision>, StoreError> {
                 $crate::store::table::run::revisions::<T, _>(self, id, from, to).await
+            }
+        }
+
+        impl<$($param),*> $crate::store::KeyedStore<T> for $ty
+        where
+            T: $crate::store::table::run::Resource,
+            $($bound)*
+        {
+            async fn receipt(&self, scope: &str, key: &str, now: u64) -> Result<Option<$crate::rules::Receipt>, StoreError> {
+                $crate::store::table::run::receipt(self, scope, key, now).await
+            }
+
+            async fn insert_keyed(&self, record: &$crate::resource::Stored<T>, after: Option<$crate::http::Version>, receipt: &$crate::rules::Receipt, now: u64) -> Result<$crate::store::Claim, StoreError> {
+                $crate::store::table::run::insert(self, record, after, Some((receipt, now))).await
+            }
+
+            async fn update_keyed(&self, record: &$crate::resource::Stored<T>, expected: $crate::http::Version, receipt: &$crate::rules::Receipt, now: u64) -> Result<$crate::store::Claim, StoreError> {
+                $crate::store::table::run::update(self, record, expected, Some((receipt, now))).await
+            }
+
+            async fn delete_keyed(&self, id: &T::Id, expected: $crate::http::Version, receipt: &$crate::rules::Receipt, now: u64) -> Result<$crate::store::Claim, StoreError> {
+                $crate::store::table::run::delete::<T, _>(self, id, expected, Some((receipt, now))).await
+            }
+
+            async fn forget_receipts(&self, now: u64, limit: usize) -> Result<usize, StoreError> {
+                $crate::store::table::run::forget_receipts(self, now, limit).await
             }
         }
     };
