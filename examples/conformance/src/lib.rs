@@ -11,6 +11,7 @@
 pub mod bad_input;
 pub mod command_line;
 pub mod faults;
+pub mod keys;
 pub mod retry;
 pub mod secrets;
 mod service;

@@ -60,6 +60,14 @@ impl App {
             .before_save(|_, doc| model::validate(&doc).map(|()| doc));
         Ok(App { docs })
     }
+
+    /// Keys (`Idempotency-Key`) hold their answers for `lifetime`.
+    #[must_use]
+    pub fn keys_held_for(mut self, lifetime: Duration) -> App {
+        let policy = self.docs.policy().key_lifetime(lifetime);
+        self.docs = self.docs.with_policy(policy);
+        self
+    }
 }
 
 /// The routes, reading request bodies of at most `body_limit` bytes (413
@@ -146,11 +154,10 @@ async fn log(
 /// the address it listens on. actix-web stops it on SIGINT or SIGTERM,
 /// after the requests in flight. `limits` bound what a client may send.
 pub fn bind(
-    app: App,
+    app: web::Data<App>,
     port: u16,
     limits: Limits,
 ) -> std::io::Result<(Server, std::net::SocketAddr)> {
-    let app = web::Data::new(app);
     let Limits {
         body,
         client_timeout,

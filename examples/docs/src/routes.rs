@@ -1,21 +1,25 @@
 //! The handlers. Each is a few lines: optimist decides, actix-web serves.
 
 use actix_web::web;
-use optimist::actix_web::{Deferred, Json, MergePatch, Path};
+use optimist::actix_web::{Deferred, Json, MergePatch, Path, WithKey};
 use optimist::openapi::{
-    AlreadyExists, BadInput, Created, Found, NotFound, NotModified, PreconditionFailed,
+    AlreadyExists, BadInput, Created, Found, KeyedWrite, NotFound, NotModified, PreconditionFailed,
     PreconditionRequired, ReadConditions, Unavailable, WriteConditions,
 };
 use optimist::store::TableStore;
-use optimist::{Collection, Error, Listed, NoContent, PageRequest, Preconditions, Tagged};
+use optimist::{Collection, Error, Listed, PageRequest, Preconditions, Receipt, Tagged};
 use optimist_example_kit::id::{IdParam, PageParams};
 use serde::Deserialize;
 
 use crate::model::{Doc, DocView, NewDoc, PutDoc, Revision};
 use crate::openapi::EditConflict;
 
-/// What a handler of one document answers: the document with its `ETag`, or a problem.
+/// What a read of one document answers: the document with its `ETag`, or a problem.
 pub type Answer = Result<Tagged<DocView>, Error>;
+
+/// What a write answers: the answer it stored with its `Idempotency-Key`
+/// (or, without one, just its answer), or a problem.
+pub type Written = Result<Receipt, Error>;
 
 /// What every handler shares: the documents, each with its history,
 /// served under `/api/docs`.
@@ -56,10 +60,10 @@ pub async fn list(
 }
 
 /// Create a document: 201, or 409 where the id exists.
-#[utoipa::path(post, path = "/api/docs", tag = "docs", request_body = NewDoc,
+#[utoipa::path(post, path = "/api/docs", tag = "docs", request_body = NewDoc, params(KeyedWrite),
     responses(Created<DocView>, AlreadyExists, BadInput, Unavailable))]
-pub async fn create(app: State, Json(new): Json<NewDoc>) -> Answer {
-    app.docs.post(&new).await
+pub async fn create(app: State, WithKey(key, Json(new)): WithKey<Json<NewDoc>>) -> Written {
+    app.docs.keyed(key.as_ref()).post::<DocView>(&new).await
 }
 
 /// Read a document (GET or HEAD), with its `ETag`; 304 if `If-None-Match` names it.
@@ -71,7 +75,7 @@ pub async fn get(app: State, Path(id): Path<u64>, pre: Preconditions) -> Answer 
 
 /// Replace a document, based on `If-Match` or the body's `version`; `If-None-Match: *` creates.
 #[utoipa::path(put, path = "/api/docs/{id}", tag = "docs", request_body = PutDoc,
-    params(IdParam, WriteConditions),
+    params(IdParam, WriteConditions, KeyedWrite),
     responses(Found<DocView>, Created<DocView>, EditConflict,
         PreconditionFailed, PreconditionRequired,
         NotFound, BadInput, Unavailable))]
@@ -79,12 +83,18 @@ pub async fn put(
     app: State,
     Path(id): Path<u64>,
     pre: Preconditions,
-    body: Deferred<Json<PutDoc>>,
-) -> Answer {
+    body: Deferred<WithKey<Json<PutDoc>>>,
+) -> Written {
     // A stale `If-Match` is refused before a byte of the body is read.
-    app.docs.precheck(&id, &pre).await?;
-    let Json(body) = body.read().await?;
-    let put = app.docs.put(&id, &pre, &body).await;
+    if !body.has_key() {
+        app.docs.precheck(&id, &pre).await?;
+    }
+    let WithKey(key, Json(body)) = body.read().await?;
+    let put = app
+        .docs
+        .keyed(key.as_ref())
+        .put::<DocView>(&id, &pre, &body)
+        .await;
     put.map_err(|e| with_revisions_link(id, e))
 }
 
@@ -92,7 +102,7 @@ pub async fn put(
 #[utoipa::path(patch, path = "/api/docs/{id}", tag = "docs",
     request_body(content = crate::model::DocPatch, content_type = "application/merge-patch+json",
         description = "A JSON merge patch (RFC 7396) of title, body or accessKey; `version` names the version it is based on"),
-    params(IdParam, WriteConditions),
+    params(IdParam, WriteConditions, KeyedWrite),
     responses(Found<DocView>, EditConflict, PreconditionFailed,
         PreconditionRequired, NotFound, BadInput,
         Unavailable))]
@@ -100,17 +110,23 @@ pub async fn patch(
     app: State,
     Path(id): Path<u64>,
     pre: Preconditions,
-    body: Deferred<MergePatch<Doc>>,
-) -> Answer {
-    app.docs.precheck(&id, &pre).await?;
-    let MergePatch(patch) = body.read().await?;
-    let patched = app.docs.patch(&id, &pre, &patch).await;
+    body: Deferred<WithKey<MergePatch<Doc>>>,
+) -> Written {
+    if !body.has_key() {
+        app.docs.precheck(&id, &pre).await?;
+    }
+    let WithKey(key, MergePatch(patch)) = body.read().await?;
+    let patched = app
+        .docs
+        .keyed(key.as_ref())
+        .patch::<DocView>(&id, &pre, &patch)
+        .await;
     patched.map_err(|e| with_revisions_link(id, e))
 }
 
 /// Delete a document and its history, based on `If-Match`.
 #[utoipa::path(delete, path = "/api/docs/{id}", tag = "docs",
-    params(IdParam, WriteConditions),
+    params(IdParam, WriteConditions, KeyedWrite),
     responses((status = 204, description = "Deleted"), PreconditionFailed,
         PreconditionRequired, NotFound, BadInput,
         Unavailable))]
@@ -118,8 +134,9 @@ pub async fn delete(
     app: State,
     Path(id): Path<u64>,
     pre: Preconditions,
-) -> Result<NoContent, Error> {
-    app.docs.delete(&id, &pre).await
+    WithKey(key, ()): WithKey<()>,
+) -> Written {
+    app.docs.keyed(key.as_ref()).delete(&id, &pre).await
 }
 
 /// Which revisions to list: versions `from` to `to`, both included.

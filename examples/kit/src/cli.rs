@@ -23,6 +23,10 @@ pub struct Options {
     /// its body.
     #[arg(long, default_value_t = CLIENT_TIMEOUT.as_secs() * 1000)]
     pub client_timeout_ms: u64,
+    /// Seconds an `Idempotency-Key` holds the answer of its write: a
+    /// retry within them gets that answer again.
+    #[arg(long, default_value_t = 24 * 60 * 60)]
+    pub key_lifetime_secs: u64,
 }
 
 impl Options {
@@ -44,6 +48,33 @@ impl Options {
     #[must_use]
     pub fn client_timeout(&self) -> Duration {
         Duration::from_millis(self.client_timeout_ms)
+    }
+}
+
+impl Options {
+    /// How long an `Idempotency-Key` holds its answer.
+    #[must_use]
+    pub fn key_lifetime(&self) -> Duration {
+        Duration::from_secs(self.key_lifetime_secs)
+    }
+}
+
+/// Runs `forget` (a store's cleanup of expired idempotency keys) once a
+/// minute, for as long as the process lives, logging what it did.
+pub async fn every_minute<F, Fut, E>(mut forget: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<usize, E>>,
+    E: std::fmt::Display,
+{
+    let mut ticks = tokio::time::interval(Duration::from_mins(1));
+    loop {
+        ticks.tick().await;
+        match forget().await {
+            Ok(0) => {}
+            Ok(forgotten) => tracing::info!(forgotten, "expired idempotency keys"),
+            Err(e) => tracing::warn!(error = %e, "forgetting expired idempotency keys"),
+        }
     }
 }
 

@@ -47,6 +47,14 @@ impl App {
             .before_save(model::before_save);
         Ok(App { users })
     }
+
+    /// Keys (`Idempotency-Key`) hold their answers for `lifetime`.
+    #[must_use]
+    pub fn keys_held_for(mut self, lifetime: Duration) -> App {
+        let policy = self.users.policy().key_lifetime(lifetime);
+        self.users = self.users.with_policy(policy);
+        self
+    }
 }
 
 /// The routes of the users API, with problem+json for every refusal. Handlers

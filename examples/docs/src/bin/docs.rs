@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use optimist_example_docs::{App, BODY_LIMIT, DEFAULT_DB, Limits, bind};
-use optimist_example_kit::cli::{Options, init_tracing, redact};
+use optimist_example_kit::cli::{Options, every_minute, init_tracing, redact};
 
 /// A conflict-aware wiki with a bounded revision history per document.
 #[derive(Parser)]
@@ -23,7 +23,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     init_tracing();
     let args = Args::parse();
     let db = args.options.db_or(DEFAULT_DB);
-    let app = App::connect(&db).await?;
+    let app = actix_web::web::Data::new(
+        App::connect(&db)
+            .await?
+            .keys_held_for(args.options.key_lifetime()),
+    );
+    let sweeper = app.clone();
+    actix_web::rt::spawn(every_minute(move || {
+        let app = sweeper.clone();
+        async move { app.docs.forget_expired_keys().await }
+    }));
     let limits = Limits {
         body: args.body_limit,
         client_timeout: args.options.client_timeout(),

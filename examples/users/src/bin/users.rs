@@ -1,7 +1,7 @@
 //! `users`: the conflict-aware users service.
 
 use clap::Parser;
-use optimist_example_kit::cli::{Options, init_tracing, redact};
+use optimist_example_kit::cli::{Options, every_minute, init_tracing, redact};
 use optimist_example_users::{App, DEFAULT_DB, router, serve};
 use tokio::net::TcpListener;
 
@@ -21,7 +21,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     init_tracing();
     let Args { port, options } = Args::parse();
     let db = options.db_or(DEFAULT_DB);
-    let app = App::connect(&db).await?;
+    let app = App::connect(&db)
+        .await?
+        .keys_held_for(options.key_lifetime());
+    let sweeper = app.clone();
+    tokio::spawn(every_minute(move || {
+        let app = sweeper.clone();
+        async move { app.users.forget_expired_keys().await }
+    }));
     let listener = TcpListener::bind(("127.0.0.1", port)).await?;
     // Tests and scripts read this line to find the port.
     println!("listening on http://{}", listener.local_addr()?);
