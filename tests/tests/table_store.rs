@@ -5,7 +5,7 @@
 
 mod common;
 
-use optimist::store::TableStore;
+use optimist::store::{KeyedStore, TableStore};
 use optimist::{Collection, Error, Preconditions, Tagged};
 use serde::{Deserialize, Serialize};
 
@@ -639,6 +639,16 @@ async fn a_keyed_write_keeps_its_receipt_in_the_applications_transaction() {
             assert_eq!(
                 (answer.status, answer.etag.as_deref()),
                 (200, Some("\"v2\""))
+            );
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs();
+            let kept = articles.store().receipt("", &t, now).await.unwrap();
+            assert_eq!(
+                kept.is_some(),
+                commit,
+                "the receipt went with the transaction"
             );
         }
         // Committed the second time: a retry replays, at version 2.

@@ -113,8 +113,15 @@ pub async fn retries_replay(subject: &Subject, backend: Backend) {
     );
     assert_eq!(all_ids(&api).await.len(), 1, "refusals write nothing");
 
-    // A PUT retried after it took effect: its If-Match is stale now, yet
-    // it gets its 200 again, not a 412, and no third version.
+    writes_replay(&api, subject, &first).await;
+}
+
+/// A PUT, PATCH and DELETE of the resource `created` made, each retried
+/// after it took effect: the first answer again, not a 412 or 404.
+async fn writes_replay(api: &Api, subject: &Subject, created: &Reply) {
+    // The PUT's If-Match is stale by its retry, yet the retry gets its
+    // 200 again, and no new version.
+    let first = created;
     let path = first.header("location").unwrap();
     let v1 = first.etag();
     let put = subject.put_body("Put", "put@example.org").to_string();
@@ -127,15 +134,33 @@ pub async fn retries_replay(subject: &Subject, backend: Backend) {
         )
         .await
     };
-    let (put1, put2) = (put_keyed().await, put_keyed().await);
+    let put1 = put_keyed().await;
     assert_eq!(put1.status, 200, "{put1:?}");
-    assert_eq!(answer(&put2), answer(&put1));
+    // Another client writes in between: the retry still gets its own
+    // first answer, at the version it made, and undoes nothing.
+    let between = serde_json::json!({ subject.fields[0]: "Between" }).to_string();
+    let other_write = api
+        .send(
+            Method::PATCH,
+            &path,
+            &[("if-match", &put1.etag())],
+            Some(("application/merge-patch+json", &between)),
+        )
+        .await;
+    assert_eq!(other_write.status, 200, "{other_write:?}");
+    let put2 = put_keyed().await;
+    assert_eq!(answer(&put2), answer(&put1), "the retry replays");
     let current = api.get(&path, &[]).await;
-    assert_eq!(current.etag(), put1.etag(), "no new version for the retry");
+    assert_eq!(
+        current.etag(),
+        other_write.etag(),
+        "no new version for the retry"
+    );
+    assert_eq!(current.json()[subject.fields[0]], "Between");
 
     let field = subject.fields[0];
     let merge_patch = serde_json::json!({ field: "Patched" }).to_string();
-    let v2 = put1.etag();
+    let v2 = other_write.etag();
     let patch_keyed = || async {
         api.send(
             Method::PATCH,

@@ -61,11 +61,15 @@ impl App {
         Ok(App { docs })
     }
 
-    /// Keys (`Idempotency-Key`) hold their answers for `lifetime`.
+    /// Keys (`Idempotency-Key`) hold their answers for `lifetime`, and
+    /// their fingerprints are kept under `secret` where one is given.
     #[must_use]
-    pub fn keys_held_for(mut self, lifetime: Duration) -> App {
+    pub fn with_keys(mut self, lifetime: Duration, secret: Option<&str>) -> App {
         let policy = self.docs.policy().key_lifetime(lifetime);
         self.docs = self.docs.with_policy(policy);
+        if let Some(secret) = secret {
+            self.docs = self.docs.fingerprint_secret(secret);
+        }
         self
     }
 }

@@ -27,6 +27,12 @@ pub struct Options {
     /// retry within them gets that answer again.
     #[arg(long, default_value_t = 24 * 60 * 60)]
     pub key_lifetime_secs: u64,
+    /// A secret under which the store keeps the fingerprints of keyed
+    /// requests (an HMAC), so that no one who reads the database can test
+    /// guesses of a password a request carried. The same for every process
+    /// on one database.
+    #[arg(long, env = "KEY_SECRET", hide_env_values = true)]
+    pub key_secret: Option<String>,
 }
 
 impl Options {

@@ -48,11 +48,15 @@ impl App {
         Ok(App { users })
     }
 
-    /// Keys (`Idempotency-Key`) hold their answers for `lifetime`.
+    /// Keys (`Idempotency-Key`) hold their answers for `lifetime`, and
+    /// their fingerprints are kept under `secret` where one is given.
     #[must_use]
-    pub fn keys_held_for(mut self, lifetime: Duration) -> App {
+    pub fn with_keys(mut self, lifetime: Duration, secret: Option<&str>) -> App {
         let policy = self.users.policy().key_lifetime(lifetime);
         self.users = self.users.with_policy(policy);
+        if let Some(secret) = secret {
+            self.users = self.users.fingerprint_secret(secret);
+        }
         self
     }
 }

@@ -64,7 +64,7 @@ impl Idempotency {
     ///
     /// # Errors
     /// 400 (`bad-idempotency-key`) for a header sent twice, a value that is
-    /// not a structured-field string (RFC 8941 §3.3.3: `"` printable ASCII
+    /// not a structured-field string (RFC 9651 §3.3.3: `"` printable ASCII
     /// `"`, with `\"` and `\\` escapes), an empty key or one longer than
     /// [`MAX_KEY_LEN`].
     pub fn from_request(
@@ -98,14 +98,7 @@ impl Idempotency {
             part(b"");
         }
         part(body);
-        let fingerprint = hash
-            .finalize()
-            .iter()
-            .fold(String::with_capacity(64), |mut hex, b| {
-                use core::fmt::Write as _;
-                let _ = write!(hex, "{b:02x}");
-                hex
-            });
+        let fingerprint = hex(&hash.finalize());
         Ok(Some(Idempotency {
             scope: String::new(),
             key,
@@ -163,7 +156,18 @@ impl Idempotency {
     }
 }
 
-/// A structured-field string (RFC 8941 §3.3.3), unquoted.
+/// `bytes` as lowercase hex digits.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut hex, b| {
+            use core::fmt::Write as _;
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
+}
+
+/// A structured-field string (RFC 9651 §3.3.3), unquoted.
 fn parse_key(value: &[u8]) -> Result<String, Error> {
     let bad = |why: &str| Error::BadKey(format!("the Idempotency-Key {why}"));
     let inner = value

@@ -10,6 +10,7 @@ mod version;
 
 pub use caching::Caching;
 pub use etag::{EntityTag, MAX_HEADER_BYTES, MAX_TAGS, TagError, VersionTag};
+pub(crate) use idempotency::hex;
 pub use idempotency::{IDEMPOTENCY_KEY, Idempotency, MAX_KEY_LEN};
 pub use precondition::{Evaluation, HeaderError, Preconditions};
 pub use version::{Version, VersionOverflow, VersionRepr};

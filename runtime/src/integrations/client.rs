@@ -105,6 +105,13 @@ pub enum ClientError {
         /// The problem body, if the answer had one.
         problem: Option<Problem>,
     },
+    /// A write whose answer was lost was sent again and refused (409 or
+    /// 412): whether the lost one took effect is unknown, so the change
+    /// was not applied again. Read the resource to find out.
+    Unconfirmed {
+        /// The refusal of the resend.
+        problem: Problem,
+    },
     /// The request could not be sent or its answer read.
     Transport(reqwest::Error),
     /// A body that is not the JSON expected.
@@ -128,6 +135,11 @@ impl fmt::Display for ClientError {
                     problem.as_ref().map_or("", |p| p.detail.as_str())
                 )
             }
+            ClientError::Unconfirmed { problem } => write!(
+                f,
+                "a write whose answer was lost was refused when sent again ({}): it may have taken effect",
+                problem.detail
+            ),
             ClientError::Transport(e) => write!(f, "transport: {e}"),
             ClientError::Json(e) => write!(f, "unexpected body: {e}"),
         }
@@ -160,26 +172,28 @@ fn fresh_key() -> String {
 }
 
 /// Sends `request`, and sends it again (the same request, with its key)
-/// where no answer came back or the service was unavailable (503), as
-/// often as `retry` allows: a write whose answer was lost is answered
-/// from its receipt the second time, never made twice.
+/// where no answer came back or the service was unavailable (503, which
+/// writes nothing), as often as `retry` allows: a write whose answer was
+/// lost is answered from its receipt the second time, never made twice.
+/// The answer, and whether an earlier send may have taken effect unseen.
 async fn send_until_answered(
     client: &Client,
     request: reqwest::Request,
     retry: &Retry,
-) -> Result<reqwest::Response, ClientError> {
-    let mut attempt = 1;
+) -> Result<(reqwest::Response, bool), ClientError> {
+    let (mut attempt, mut unseen) = (1, false);
     loop {
         let Some(copy) = request.try_clone() else {
-            return Ok(client.execute(request).await?);
+            return Ok((client.execute(request).await?, false));
         };
         let last = attempt >= retry.attempts;
         match client.execute(copy).await {
             Ok(answer) if last || answer.status() != StatusCode::SERVICE_UNAVAILABLE => {
-                return Ok(answer);
+                return Ok((answer, unseen));
             }
             Err(e) if last => return Err(e.into()),
-            _ => {}
+            Err(_) => unseen = true,
+            Ok(_) => {}
         }
         tokio::time::sleep(retry.pause(attempt)).await;
         attempt += 1;
@@ -196,7 +210,9 @@ async fn send_until_answered(
 /// is lost (no response, or 503) is sent again with the same key: against
 /// a service that keeps keys, the second send gets the first one's answer
 /// and nothing is written twice. Against one that ignores them, a resend
-/// is decided by its precondition as any write is.
+/// is decided by its precondition; where that refuses it, the lost write
+/// may have taken effect, and `update` stops with
+/// [`ClientError::Unconfirmed`] rather than apply the change twice.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), optimist::client::ClientError> {
@@ -248,10 +264,18 @@ where
         if let (Via::IfMatch, Some(tag)) = (retry.via, &etag) {
             put = put.header(IF_MATCH, tag);
         }
-        let written = send_until_answered(client, put.build()?, retry).await?;
+        let (written, unseen) = send_until_answered(client, put.build()?, retry).await?;
         match written.status() {
             status if status.is_success() => {
                 return written.json().await.map_err(ClientError::Transport);
+            }
+            StatusCode::CONFLICT | StatusCode::PRECONDITION_FAILED if unseen => {
+                // The lost send may have taken effect: a service that keeps
+                // keys would have replayed it, one that ignores them did not
+                // say. Applying the change again could make it twice.
+                return Err(ClientError::Unconfirmed {
+                    problem: problem_of(written).await.unwrap_or_default(),
+                });
             }
             StatusCode::CONFLICT | StatusCode::PRECONDITION_FAILED => {
                 last = problem_of(written).await;

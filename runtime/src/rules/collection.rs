@@ -228,6 +228,7 @@ pub struct Collection<T, S> {
     policy: Policy,
     path: Cow<'static, str>,
     before_save: BeforeSave<T>,
+    fingerprint_secret: Option<Arc<[u8]>>,
 }
 
 impl<T, S: Clone> Clone for Collection<T, S> {
@@ -237,6 +238,7 @@ impl<T, S: Clone> Clone for Collection<T, S> {
             policy: self.policy,
             path: self.path.clone(),
             before_save: Arc::clone(&self.before_save),
+            fingerprint_secret: self.fingerprint_secret.clone(),
         }
     }
 }
@@ -265,6 +267,7 @@ where
             policy: Policy::DEFAULT,
             path: path.into(),
             before_save: Arc::new(|_, next| Ok(next)),
+            fingerprint_secret: None,
         }
     }
 
@@ -326,6 +329,42 @@ where
         self
     }
 
+    /// Keep the fingerprints of keyed requests as HMAC-SHA256 under
+    /// `secret` (32 random bytes, say, from the service's configuration,
+    /// the same for every process that shares the store), instead of
+    /// their plain SHA-256. A fingerprint covers the whole request body:
+    /// where bodies carry a password or key, a plain hash in the store
+    /// lets whoever reads the store test guesses of it, fast. Under a
+    /// secret kept outside the store, it cannot. Changing the secret
+    /// makes retries of earlier keyed writes 422 until their keys expire.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// let notes = optimist::Collection::new(optimist::MemoryStore::<Note>::new(), "/notes")
+    ///     .fingerprint_secret(b"from the service's configuration");
+    /// # let _ = notes;
+    /// ```
+    #[must_use]
+    pub fn fingerprint_secret(mut self, secret: impl AsRef<[u8]>) -> Self {
+        self.fingerprint_secret = Some(Arc::from(secret.as_ref()));
+        self
+    }
+
+    /// `fingerprint` as the store keeps it: under the secret, if any.
+    pub(super) fn kept_fingerprint(&self, fingerprint: &str) -> String {
+        use hmac::{KeyInit, Mac};
+        match &self.fingerprint_secret {
+            None => fingerprint.to_owned(),
+            Some(secret) => {
+                let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret)
+                    .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+                mac.update(fingerprint.as_bytes());
+                crate::http::hex(&mac.finalize().into_bytes())
+            }
+        }
+    }
+
     /// The policy the collection serves under, for handlers that call
     /// [`put`](crate::put) or [`patch`](crate::patch) themselves.
     ///
@@ -380,6 +419,7 @@ where
             policy: self.policy,
             path: self.path.clone(),
             before_save: Arc::clone(&self.before_save),
+            fingerprint_secret: self.fingerprint_secret.clone(),
         }
     }
 

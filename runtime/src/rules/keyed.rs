@@ -178,7 +178,7 @@ where
     /// answer, not one decided anew against the state it left.
     async fn replayed(&self, claiming: &Claiming<'_, T, S>) -> Result<Option<Receipt>, Error> {
         match self.key {
-            Some(key) => self.replay(key, claiming.now).await,
+            Some(key) => self.replay(key, &claiming.fingerprint, claiming.now).await,
             None => Ok(None),
         }
     }
@@ -202,6 +202,9 @@ where
         Claiming {
             collection: self.collection,
             key: self.key,
+            fingerprint: self.key.map_or_else(String::new, |k| {
+                self.collection.kept_fingerprint(k.fingerprint())
+            }),
             now,
             expires: now.saturating_add(self.collection.policy().keys_held_for()),
             answer,
@@ -226,7 +229,11 @@ where
         }
         // Nothing committed: a write with the key may have (before this
         // one began, or while it ran and was refused for it).
-        match (self.replay(key, claiming.now).await?, answer) {
+        match (
+            self.replay(key, &claiming.fingerprint, claiming.now)
+                .await?,
+            answer,
+        ) {
             (Some(replay), _) => Ok(replay),
             (None, _) if claiming.taken.load(Ordering::Relaxed) => Err(Error::KeyInFlight),
             (None, answer) => answer.map(Receipt::from_response),
@@ -235,14 +242,19 @@ where
 
     /// The receipt a request with `key` committed, if any: 422 where that
     /// request was another one.
-    async fn replay(&self, key: &Idempotency, now: u64) -> Result<Option<Receipt>, Error> {
+    async fn replay(
+        &self,
+        key: &Idempotency,
+        fingerprint: &str,
+        now: u64,
+    ) -> Result<Option<Receipt>, Error> {
         let found = self
             .collection
             .store()
             .receipt(key.scope(), key.key(), now)
             .await?;
         match found {
-            Some(receipt) if receipt.fingerprint != key.fingerprint() => Err(Error::KeyReused),
+            Some(receipt) if receipt.fingerprint != fingerprint => Err(Error::KeyReused),
             found => Ok(found),
         }
     }
@@ -279,6 +291,8 @@ where
 struct Claiming<'a, T, S> {
     collection: &'a Collection<T, S>,
     key: Option<&'a Idempotency>,
+    /// The request's fingerprint as the store keeps it.
+    fingerprint: String,
     now: u64,
     expires: u64,
     answer: Answer<T, S>,
@@ -343,7 +357,7 @@ where
             return store.insert(record, after).await;
         };
         let answer = (self.answer)(self.collection, record, Outcome::Created);
-        let receipt = Receipt::of(key, self.expires, answer);
+        let receipt = Receipt::of(key, &self.fingerprint, self.expires, answer);
         let claim = store
             .insert_keyed(record, after, &receipt, self.now)
             .await?;
@@ -356,7 +370,7 @@ where
             return store.update(record, expected).await;
         };
         let answer = (self.answer)(self.collection, record, Outcome::Updated);
-        let receipt = Receipt::of(key, self.expires, answer);
+        let receipt = Receipt::of(key, &self.fingerprint, self.expires, answer);
         let claim = store
             .update_keyed(record, expected, &receipt, self.now)
             .await?;
@@ -368,7 +382,12 @@ where
         let Some(key) = self.key else {
             return store.delete(id, expected).await;
         };
-        let receipt = Receipt::of(key, self.expires, NoContent.to_response());
+        let receipt = Receipt::of(
+            key,
+            &self.fingerprint,
+            self.expires,
+            NoContent.to_response(),
+        );
         let claim = store.delete_keyed(id, expected, &receipt, self.now).await?;
         self.claimed(claim, receipt)
     }

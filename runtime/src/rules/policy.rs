@@ -84,7 +84,8 @@ impl Policy {
     }
 
     /// How long an `Idempotency-Key` holds its write's answer (default 24
-    /// hours, in whole seconds): a retry within it gets the answer again,
+    /// hours; a fraction of a second counts as a whole one): a retry within
+    /// it gets the answer again,
     /// a request with the key after it is processed anew. Make it longer
     /// than the longest a client keeps retrying.
     ///
@@ -95,7 +96,7 @@ impl Policy {
     /// ```
     #[must_use]
     pub const fn key_lifetime(mut self, lifetime: core::time::Duration) -> Self {
-        self.key_lifetime = lifetime.as_secs();
+        self.key_lifetime = lifetime.as_secs() + (lifetime.subsec_nanos() > 0) as u64;
         self
     }
 

@@ -36,7 +36,8 @@ pub struct Receipt {
     pub scope: String,
     /// The key.
     pub key: String,
-    /// The fingerprint of the request ([`Idempotency::fingerprint`]).
+    /// The fingerprint of the request ([`Idempotency::fingerprint`], or
+    /// its HMAC under [`Collection::fingerprint_secret`](crate::Collection::fingerprint_secret)).
     pub fingerprint: String,
     /// When the key expires, in seconds since the Unix epoch: from then
     /// on it is free, and a request with it is processed anew.
@@ -54,13 +55,18 @@ pub struct Receipt {
 }
 
 impl Receipt {
-    /// The receipt of `response`, sent to the request `key` names, kept
-    /// until `expires`.
-    pub(crate) fn of(key: &Idempotency, expires: u64, response: Response<Vec<u8>>) -> Receipt {
+    /// The receipt of `response`, sent to the request `key` names (whose
+    /// fingerprint the store keeps as `fingerprint`), kept until `expires`.
+    pub(crate) fn of(
+        key: &Idempotency,
+        fingerprint: &str,
+        expires: u64,
+        response: Response<Vec<u8>>,
+    ) -> Receipt {
         Receipt {
             scope: key.scope().to_owned(),
             key: key.key().to_owned(),
-            fingerprint: key.fingerprint().to_owned(),
+            fingerprint: fingerprint.to_owned(),
             expires,
             ..Receipt::from_response(response)
         }

@@ -431,31 +431,36 @@ async fn keyed_writes<S: crate::store::KeyedStore<Note>>(store: &S) {
     );
 }
 
-/// Eight writers of one version with one key: one writes, and nothing
-/// else does.
+/// Eight writers with one key, each creating a resource of its own: one
+/// writes, the seven others find the key taken and write nothing.
 async fn racing_keys<S: crate::store::KeyedStore<Note> + 'static>(store: Arc<S>) {
     use crate::store::Claim;
     let scope = fresh_scope();
-    let v1 = Stored::created(note(5, "a"), v(1)).unwrap();
-    assert!(store.insert(&v1, None).await.unwrap());
     let racers: Vec<_> = (0..8)
         .map(|n| {
-            let (store, v1, scope) = (Arc::clone(&store), v1.clone(), scope.clone());
+            let (store, scope) = (Arc::clone(&store), scope.clone());
             tokio::spawn(async move {
-                let next = v1.successor(note(5, &format!("racer {n}"))).unwrap();
+                let created = Stored::created(note(10 + n, "racer"), v(1)).unwrap();
+                let receipt = receipt(&scope, "race", 2_000);
                 store
-                    .update_keyed(&next, v(1), &receipt(&scope, "race", 2_000), 1_000)
+                    .insert_keyed(&created, None, &receipt, 1_000)
                     .await
                     .unwrap()
             })
         })
         .collect();
-    let mut written = 0;
+    let mut claims = Vec::new();
     for racer in racers {
-        if racer.await.unwrap() == Claim::Written {
-            written += 1;
+        claims.push(racer.await.unwrap());
+    }
+    let written = claims.iter().filter(|c| **c == Claim::Written).count();
+    assert_eq!((written, claims.len() - written), (1, 7), "{claims:?}");
+    assert!(claims.iter().all(|c| *c != Claim::Lost), "{claims:?}");
+    let mut live = 0;
+    for n in 0..8 {
+        if store.live_version(&(10 + n)).await.unwrap().is_some() {
+            live += 1;
         }
     }
-    assert_eq!(written, 1);
-    assert_eq!(store.live_version(&5).await.unwrap(), Some(v(2)));
+    assert_eq!(live, 1, "one resource for the key");
 }

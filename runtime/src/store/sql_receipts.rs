@@ -30,8 +30,12 @@ pub(crate) const CLAIM: &str = "INSERT INTO optimist_receipts (caller, idempoten
 pub(crate) const LOOKUP: &str = "SELECT fingerprint, expires, status, etag, location, cache_control, body \
      FROM optimist_receipts WHERE caller = $1 AND idempotency_key = $2 AND expires > $3";
 
-/// Forgets at most `$2` receipts expired at `$1`.
-pub(crate) const FORGET: &str = "DELETE FROM optimist_receipts WHERE (caller, idempotency_key) IN \
+/// Forgets at most `$2` receipts expired at `$1`. The outer condition is
+/// checked again on a row that a claim renewed meanwhile (PostgreSQL
+/// re-reads a row changed under a waiting `DELETE`): a renewed receipt
+/// stays.
+pub(crate) const FORGET: &str = "DELETE FROM optimist_receipts WHERE expires <= $1 AND \
+     (caller, idempotency_key) IN \
      (SELECT caller, idempotency_key FROM optimist_receipts WHERE expires <= $1 LIMIT $2)";
 
 /// A time or count as a `BIGINT`.

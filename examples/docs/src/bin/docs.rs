@@ -23,11 +23,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     init_tracing();
     let args = Args::parse();
     let db = args.options.db_or(DEFAULT_DB);
-    let app = actix_web::web::Data::new(
-        App::connect(&db)
-            .await?
-            .keys_held_for(args.options.key_lifetime()),
-    );
+    let app = actix_web::web::Data::new(App::connect(&db).await?.with_keys(
+        args.options.key_lifetime(),
+        args.options.key_secret.as_deref(),
+    ));
     let sweeper = app.clone();
     actix_web::rt::spawn(every_minute(move || {
         let app = sweeper.clone();

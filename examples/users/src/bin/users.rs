@@ -23,7 +23,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let db = options.db_or(DEFAULT_DB);
     let app = App::connect(&db)
         .await?
-        .keys_held_for(options.key_lifetime());
+        .with_keys(options.key_lifetime(), options.key_secret.as_deref());
     let sweeper = app.clone();
     tokio::spawn(every_minute(move || {
         let app = sweeper.clone();
