@@ -19,6 +19,14 @@ pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key
 /// The longest key accepted, in characters: a UUID is 36, so a key this
 /// long leaves room for any scheme a client uses, and bounds what a store
 /// keeps per key.
+///
+/// ```
+/// let mut headers = http::HeaderMap::new();
+/// let long = format!("\"{}\"", "k".repeat(optimist::MAX_KEY_LEN + 1));
+/// headers.insert("idempotency-key", long.parse().unwrap());
+/// let refused = optimist::Idempotency::from_request(&headers, &http::Method::POST, "/", b"");
+/// assert_eq!(refused.unwrap_err().status(), 400);
+/// ```
 pub const MAX_KEY_LEN: usize = 255;
 
 /// A write request that carries an `Idempotency-Key`: the key, the scope
@@ -137,7 +145,15 @@ impl Idempotency {
         found.ok_or(Error::KeyRequired)
     }
 
-    /// The key, unquoted.
+    /// The key, unquoted (escapes resolved).
+    ///
+    /// ```
+    /// # let mut headers = http::HeaderMap::new();
+    /// headers.insert("idempotency-key", r#""a\"b""#.parse().unwrap());
+    /// let key = optimist::Idempotency::from_request(&headers, &http::Method::POST, "/", b"")?.unwrap();
+    /// assert_eq!((key.key(), key.scope(), key.fingerprint().len()), (r#"a"b"#, "", 64));
+    /// # Ok::<(), optimist::Error>(())
+    /// ```
     #[must_use]
     pub fn key(&self) -> &str {
         &self.key

@@ -198,8 +198,14 @@ pub struct KeyedWrite {
     idempotency_key: Option<String>,
 }
 
-/// The pattern of an `Idempotency-Key`: an RFC 8941 string of 1 to 255
+/// The pattern of an `Idempotency-Key`: an RFC 9651 string of 1 to 255
 /// characters, as [`Idempotency`](crate::Idempotency) accepts it.
+///
+/// ```
+/// let pattern = regex::Regex::new(optimist::openapi::KEY_PATTERN).unwrap();
+/// assert!(pattern.is_match(r#""8e03978e-40d5-43e8-bc93-6894a57f9324""#));
+/// assert!(!pattern.is_match("unquoted"));
+/// ```
 pub const KEY_PATTERN: &str = r#"^"([ !#-\[\]-~]|\\["\\]){1,255}"$"#;
 
 fn key_schema() -> utoipa::openapi::Object {

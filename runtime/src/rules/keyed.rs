@@ -71,6 +71,16 @@ where
 {
     /// The writes of one request, under its `Idempotency-Key` where it
     /// sends one (`None`: the collection's own writes). See [`Keyed`].
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let notes = optimist::Collection::new(optimist::MemoryStore::<Note>::new(), "/notes");
+    /// let unkeyed = notes.keyed(None).post::<Note>(&Note { id: 1, version: 0, text: "a".into() }).await?;
+    /// assert_eq!((unkeyed.status, unkeyed.location.as_deref()), (201, Some("/notes/1")));
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
+    /// ```
     pub fn keyed<'a>(&'a self, key: Option<&'a Idempotency>) -> Keyed<'a, T, S> {
         Keyed {
             collection: self,
@@ -133,7 +143,25 @@ where
         keyed!(self, answer_as::<T, S, V>, |on| on.post::<V>(body))
     }
 
-    /// [`Collection::put`], under the request's key.
+    /// [`Collection::put`], under the request's key: a retry gets the
+    /// first answer again, even after the resource moved on.
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// use optimist::{Collection, Idempotency, MemoryStore, Preconditions};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+    /// notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
+    /// let mut headers = http::HeaderMap::new();
+    /// headers.insert("idempotency-key", "\"p1\"".parse().unwrap());
+    /// let key = Idempotency::from_request(&headers, &http::Method::PUT, "/notes/1", b"b")?;
+    /// let (pre, edit) = (Preconditions::default(), Note { id: 1, version: 1, text: "b".into() });
+    /// let first = notes.keyed(key.as_ref()).put::<Note>(&1, &pre, &edit).await?;
+    /// let retry = notes.keyed(key.as_ref()).put::<Note>(&1, &pre, &edit).await?;
+    /// assert_eq!((first.etag.as_deref(), &retry), (Some("\"v2\""), &first));
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
     /// As [`Collection::put`]; 422 for a key used by another request.

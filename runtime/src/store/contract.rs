@@ -302,6 +302,11 @@ async fn history<S: Store<Note>>(store: &S) {
 }
 
 /// A receipt for `key` in `scope`, held until `expires`.
+///
+/// ```
+/// let receipt = optimist::store::contract::receipt("alice", "k", 100);
+/// assert!(receipt.holds_at(99) && !receipt.holds_at(100));
+/// ```
 #[must_use]
 pub fn receipt(scope: &str, key: &str, expires: u64) -> crate::Receipt {
     crate::Receipt {

@@ -9,7 +9,12 @@ use crate::resource::{Stored, Versioned};
 use crate::rules::Receipt;
 use crate::store::Store;
 
-/// What a keyed write did.
+/// What a keyed write did (the example of [`KeyedStore`] shows each).
+///
+/// ```
+/// use optimist::store::Claim;
+/// assert_ne!(Claim::Written, Claim::Taken);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Claim {
     /// The write and its receipt are stored, together.
