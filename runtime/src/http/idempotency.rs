@@ -36,8 +36,11 @@ pub const MAX_KEY_LEN: usize = 255;
 ///
 /// The same key with the same request is a retry: it gets the first
 /// answer again. The same key with another request is a client's mistake
-/// (422). Keys of one scope never meet another's, so a caller cannot
-/// replay someone else's answer by guessing their key.
+/// (422). A key read from a request is in the one shared scope (`""`):
+/// every caller's keys meet there. A service that knows its callers puts
+/// each key in the caller's own scope ([`scoped`](Idempotency::scoped)),
+/// so that one caller cannot replay another's answer by guessing a key,
+/// and two callers who pick the same key never share an answer.
 ///
 /// ```
 /// use http::{HeaderMap, Method};

@@ -297,7 +297,9 @@ impl<T: Versioned> content::Body for MergePatch<T> {
 /// request (method, path and query, preconditions, media type and body,
 /// read once): what [`Collection::keyed`](crate::Collection::keyed)
 /// takes. `None`: the request sent no key; a route that requires one
-/// answers [`Idempotency::require`]'s 400. A malformed key is a 400.
+/// answers [`Idempotency::require`]'s 400. A malformed key is a 400. The
+/// key is in the shared scope: a service that knows who calls scopes it
+/// (`key.map(|k| k.scoped(caller))`) before it writes.
 ///
 /// ```
 /// use actix_web::{App, test, web};

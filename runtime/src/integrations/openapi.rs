@@ -92,13 +92,17 @@ pub struct Created<V: ToSchema>(#[to_schema] V);
 pub struct NotModified;
 
 /// A stale write (`#edit-conflict`: the fields changed since the request's
-/// version), a body version ahead of the resource (`#version-ahead`), or a
-/// version that cannot grow (`#version-exhausted`).
+/// version), a body version ahead of the resource (`#version-ahead`), a
+/// version that cannot grow (`#version-exhausted`), or the first request
+/// with the same `Idempotency-Key` still in flight
+/// (`#idempotency-key-in-flight`, without an `ETag`).
 #[derive(IntoResponses)]
 #[response(status = 409, content_type = "application/problem+json", headers(("ETag" = String, description = "The strong entity tag of the current version")))]
 pub struct EditConflict(#[to_schema] EditConflictProblem);
 
-/// A create for an id that exists (`User with ID 123 already exists`).
+/// A create for an id that exists (`User with ID 123 already exists`), or
+/// the first request with the same `Idempotency-Key` still in flight
+/// (`#idempotency-key-in-flight`, without an `ETag`).
 #[derive(IntoResponses)]
 #[response(status = 409, content_type = "application/problem+json", headers(("ETag" = String, description = "The strong entity tag of the current version")))]
 pub struct AlreadyExists(#[to_schema] Problem);

@@ -7,7 +7,8 @@
 //!
 //! Every problem body has `type`, `title`, `status` and `detail`, and
 //! `instance` where the service knows the request's path. 409 and 412
-//! responses carry the current `ETag` header.
+//! responses carry the current `ETag` header (all but
+//! `idempotency-key-in-flight`, which names no version).
 //!
 //! # Concurrency answers
 //!
@@ -94,8 +95,8 @@
 //!
 //! ## bad-idempotency-key
 //! Status 400. The `Idempotency-Key` is not a structured-field string
-//! (RFC 8941 §3.3.3) of 1 to 255 printable ASCII characters, or was sent
-//! twice. Nothing was read or written.
+//! (RFC 9651 §3.3.3) of 1 to 255 printable ASCII characters, or was sent
+//! twice. Nothing was written.
 //!
 //! ## idempotency-key-required
 //! Status 400. The route makes every write carry an `Idempotency-Key`, and

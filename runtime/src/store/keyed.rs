@@ -9,7 +9,8 @@ use crate::resource::{Stored, Versioned};
 use crate::rules::Receipt;
 use crate::store::Store;
 
-/// What a keyed write did (the example of [`KeyedStore`] shows each).
+/// What a keyed write did (the example of [`KeyedStore`] shows `Written`
+/// and `Taken`; `Lost` is a plain write's `false`).
 ///
 /// ```
 /// use optimist::store::Claim;
