@@ -662,3 +662,63 @@ async fn a_keyed_write_keeps_its_receipt_in_the_applications_transaction() {
         assert_eq!(now.to_response::<Vec<u8>>().headers()["etag"], "\"v2\"");
     }
 }
+
+/// A duplicate of a keyed write that an open transaction holds waits a
+/// bounded time on PostgreSQL, then is 409 `idempotency-key-in-flight`;
+/// once the transaction commits, the duplicate replays its answer.
+#[tokio::test]
+async fn a_duplicate_of_a_write_in_flight_is_409_then_replays() {
+    let Some(Db::Postgres(pool)) = Db::both().await.pop() else {
+        panic!("PostgreSQL comes last")
+    };
+    let db = Db::Postgres(pool.clone());
+    let t = db.legacy_table().await;
+    db.run(TableStore::<Article>::migration(&t).unwrap()).await;
+    let articles = Collection::new(db.store(&t).await.unwrap(), "/articles");
+    let pre = Preconditions::default();
+    let edit = Article {
+        id: 1,
+        version: 1,
+        title: "In flight".into(),
+        published: true,
+        created_by: String::new(),
+    };
+    let mut headers = http::HeaderMap::new();
+    headers.insert("idempotency-key", format!("\"{t}\"").parse().unwrap());
+    let key =
+        optimist::Idempotency::from_request(&headers, &http::Method::PUT, "/articles/1", b"f")
+            .unwrap();
+    let tx = articles
+        .store()
+        .transaction(pool.begin().await.unwrap())
+        .unwrap();
+    let first = articles
+        .with_store(&tx)
+        .keyed(key.as_ref())
+        .put::<Article>(&1, &pre, &edit)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let duplicate = articles
+        .keyed(key.as_ref())
+        .put::<Article>(&1, &pre, &edit)
+        .await;
+    let waited = started.elapsed();
+    let refused = duplicate.unwrap_err();
+    assert_eq!(refused.status(), 409, "{refused:?}");
+    assert!(
+        refused.to_string().contains("still being processed"),
+        "{refused}"
+    );
+    assert!(
+        waited < std::time::Duration::from_secs(10),
+        "bounded: {waited:?}"
+    );
+    tx.into_inner().commit().await.unwrap();
+    let replayed = articles
+        .keyed(key.as_ref())
+        .put::<Article>(&1, &pre, &edit)
+        .await
+        .unwrap();
+    assert_eq!(replayed, first);
+}

@@ -36,8 +36,8 @@ pub enum Claim {
 /// first claims the key (free, or held by an expired receipt, which it
 /// replaces), then makes the compare-and-swap, and keeps both or
 /// neither. Where two writes claim one key at once, one of them is
-/// [`Claim::Taken`] (PostgreSQL makes the second wait for the first's
-/// commit, and then refuses it).
+/// [`Claim::Taken`] (the SQL stores on PostgreSQL make the second wait for
+/// the first's transaction, at most 3 s, and then refuse it).
 ///
 /// ```
 /// use optimist::store::{Claim, KeyedStore};

@@ -222,8 +222,9 @@ impl<T: Versioned> SqlStore<T> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
         // The key first: a duplicate of this request waits here, not on
         // the resource's row, and then finds the key taken.
+        let postgres = tx.backend_name() == "PostgreSQL";
         if let Some((receipt, now)) = receipt
-            && !claim!(tx, receipt, now)
+            && !claim!(tx, receipt, now, postgres)
         {
             return Ok(Claim::Taken);
         }

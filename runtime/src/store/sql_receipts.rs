@@ -26,6 +26,27 @@ pub(crate) const CLAIM: &str = "INSERT INTO optimist_receipts (caller, idempoten
      location = excluded.location, cache_control = excluded.cache_control, body = excluded.body \
      WHERE optimist_receipts.expires <= $10";
 
+/// How long a claim waits for another open transaction's claim of the
+/// same key (PostgreSQL, where the second claim waits for the first to
+/// end): after it, the key counts as held and the request is answered
+/// 409 `idempotency-key-in-flight`, so a duplicate of a request inside a
+/// long transaction does not hold a connection for as long.
+pub(crate) const CLAIM_WAIT: &str = "3s";
+
+/// Sets the claim's wait for the rest of the transaction and gives the
+/// setting it replaces (PostgreSQL).
+pub(crate) const WAIT: &str =
+    "SELECT current_setting('lock_timeout'), set_config('lock_timeout', $1, true)";
+
+/// Puts back the setting [`WAIT`] replaced, for what the transaction does
+/// next (the application's own statements, in its transaction).
+pub(crate) const RESTORE: &str = "SELECT set_config('lock_timeout', $1, true)";
+
+/// PostgreSQL's `lock_not_available`: a claim that waited [`CLAIM_WAIT`].
+pub(crate) fn waited_out(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some("55P03"))
+}
+
 /// The receipt under `$1`, `$2` that holds at `$3`.
 pub(crate) const LOOKUP: &str = "SELECT fingerprint, expires, status, etag, location, cache_control, body \
      FROM optimist_receipts WHERE caller = $1 AND idempotency_key = $2 AND expires > $3";
@@ -71,12 +92,25 @@ pub(crate) fn decode(scope: &str, key: &str, row: Row) -> Result<Receipt, StoreE
 }
 
 /// Claims `$receipt`'s key at `$now` in `$tx`, before the write beside
-/// it: `true` where it is this write's.
+/// it: `true` where it is this write's. `$bounded` (PostgreSQL): the
+/// claim waits at most [`CLAIM_WAIT`] for another transaction's claim of
+/// the key, and then counts it as held.
 macro_rules! claim {
-    ($tx:expr, $receipt:expr, $now:expr) => {{
-        use $crate::store::sql_receipts::{CLAIM, big};
+    ($tx:expr, $receipt:expr, $now:expr, $bounded:expr) => {{
+        use $crate::store::sql_parts::store_error;
+        use $crate::store::sql_receipts::{CLAIM, CLAIM_WAIT, RESTORE, WAIT, big, waited_out};
         let r: &$crate::rules::Receipt = $receipt;
-        sqlx::query(CLAIM)
+        let before: Option<String> = if $bounded {
+            let (before, _): (String, String) = sqlx::query_as(WAIT)
+                .bind(CLAIM_WAIT)
+                .fetch_one(&mut *$tx)
+                .await
+                .map_err(store_error)?;
+            Some(before)
+        } else {
+            None
+        };
+        let claimed = sqlx::query(CLAIM)
             .bind(r.scope.as_str())
             .bind(r.key.as_str())
             .bind(r.fingerprint.as_str())
@@ -88,10 +122,21 @@ macro_rules! claim {
             .bind(r.body.as_str())
             .bind(big($now))
             .execute(&mut *$tx)
-            .await
-            .map_err($crate::store::sql_parts::store_error)?
-            .rows_affected()
-            == 1
+            .await;
+        let claimed = match claimed {
+            Ok(done) => done.rows_affected() == 1,
+            // Held by a transaction still open: the caller rolls back.
+            Err(e) if waited_out(&e) => false,
+            Err(e) => return Err(store_error(e)),
+        };
+        if let (Some(before), true) = (before, claimed) {
+            sqlx::query(RESTORE)
+                .bind(before)
+                .execute(&mut *$tx)
+                .await
+                .map_err(store_error)?;
+        }
+        claimed
     }};
 }
 pub(crate) use claim;

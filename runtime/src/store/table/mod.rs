@@ -190,6 +190,9 @@ struct Statements {
     /// Whether a write with history first checks the row's version, so
     /// that one that already lost does not wait for the write lock.
     precheck: bool,
+    /// Whether a claim of a key waits, bounded, for another transaction's
+    /// (PostgreSQL; SQLite's one writer never meets another's claim).
+    bounded_claims: bool,
     table: String,
     /// Every column, to name the field of a broken rule.
     columns: Vec<columns::Column>,
@@ -219,6 +222,8 @@ struct Dialect {
     precheck: bool,
     /// Whether the id column holds integers, which the store numbers.
     numbered: bool,
+    /// Whether claims of keys wait for other transactions' (PostgreSQL).
+    bounded_claims: bool,
 }
 
 impl Statements {
@@ -238,6 +243,7 @@ impl Statements {
             lock,
             precheck,
             numbered,
+            bounded_claims,
         } = dialect;
         let (names, sets) = (&writes.columns, &writes.set);
         let by_id = format!("{id} = {id_param}");
@@ -265,6 +271,7 @@ impl Statements {
             begin,
             lock,
             precheck,
+            bounded_claims,
             table: c.table.clone(),
             columns: c.all().copied().collect(),
         }

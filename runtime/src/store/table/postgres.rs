@@ -89,6 +89,7 @@ fn statements(c: &Columns, numbered: bool) -> Statements {
         lock: Some("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))"),
         // A row lock holds up writers of that row only.
         precheck: false,
+        bounded_claims: true,
         numbered,
     };
     Statements::build(c, &w, dialect)

@@ -328,7 +328,7 @@ pub(super) async fn insert<T: Resource, X: Source>(
     let claim = on_conn!(guard.held(), |conn| {
         let mut tx = begin!(conn, sql, &id);
         if let Some((receipt, now)) = receipt
-            && !claim!(tx, receipt, now)
+            && !claim!(tx, receipt, now, sql.bounded_claims)
         {
             return Ok(Claim::Taken);
         }
@@ -421,7 +421,7 @@ pub(super) async fn update<T: Resource, X: Source>(
             }
             .map_err(store_error)?;
             if let Some((receipt, now)) = receipt
-                && !claim!(tx, receipt, now)
+                && !claim!(tx, receipt, now, sql.bounded_claims)
             {
                 return Ok(Claim::Taken);
             }
@@ -473,7 +473,7 @@ pub(super) async fn delete<T: Resource, X: Source>(
     let claim = on_conn!(guard.held(), |conn| {
         let mut tx = begin!(conn, sql, &id);
         if let Some((receipt, now)) = receipt
-            && !claim!(tx, receipt, now)
+            && !claim!(tx, receipt, now, sql.bounded_claims)
         {
             return Ok(Claim::Taken);
         }

@@ -78,6 +78,7 @@ fn statements(c: &Columns, declared: &[Declared]) -> Statements {
         // BEGIN IMMEDIATE takes the database's one write lock already.
         lock: None,
         precheck: true,
+        bounded_claims: false,
         numbered: declared_type(&c.id).contains("int"),
     };
     Statements::build(c, &w, dialect)
