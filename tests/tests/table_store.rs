@@ -590,28 +590,58 @@ async fn the_history_commits_with_each_write_and_merges_stale_ones() {
     }
 }
 
+/// A migrated legacy table, its articles, an edit of article 1 and a key
+/// (the table's name) for it.
+struct Keyed {
+    t: String,
+    articles: Collection<Article, TableStore<Article>>,
+    edit: Article,
+    key: Option<optimist::Idempotency>,
+}
+
+impl Keyed {
+    async fn on(db: &Db, title: &str) -> Keyed {
+        let t = db.legacy_table().await;
+        db.run(TableStore::<Article>::migration(&t).unwrap()).await;
+        let articles = Collection::new(db.store(&t).await.unwrap(), "/articles");
+        let edit = Article {
+            id: 1,
+            version: 1,
+            title: title.into(),
+            published: true,
+            created_by: String::new(),
+        };
+        let mut headers = http::HeaderMap::new();
+        headers.insert("idempotency-key", format!("\"{t}\"").parse().unwrap());
+        let key = optimist::Idempotency::from_request(
+            &headers,
+            &http::Method::PUT,
+            "/articles/1",
+            title.as_bytes(),
+        )
+        .unwrap();
+        Keyed {
+            t,
+            articles,
+            edit,
+            key,
+        }
+    }
+}
+
 /// A keyed write inside the application's transaction: its receipt rolls
 /// back with it (the key is free again) and commits with it (a retry
 /// then replays, with no new version).
 #[tokio::test]
 async fn a_keyed_write_keeps_its_receipt_in_the_applications_transaction() {
     for db in Db::both().await {
-        let t = db.legacy_table().await;
-        db.run(TableStore::<Article>::migration(&t).unwrap()).await;
-        let articles = Collection::new(db.store(&t).await.unwrap(), "/articles");
+        let Keyed {
+            t,
+            articles,
+            edit,
+            key,
+        } = Keyed::on(&db, "Keyed").await;
         let pre = Preconditions::default();
-        let edit = Article {
-            id: 1,
-            version: 1,
-            title: "Keyed".into(),
-            published: true,
-            created_by: String::new(),
-        };
-        let mut headers = http::HeaderMap::new();
-        headers.insert("idempotency-key", format!("\"{t}\"").parse().unwrap());
-        let key =
-            optimist::Idempotency::from_request(&headers, &http::Method::PUT, "/articles/1", b"k")
-                .unwrap();
         for commit in [false, true] {
             macro_rules! keyed_in_tx {
                 ($begin:expr) => {{
@@ -672,22 +702,13 @@ async fn a_duplicate_of_a_write_in_flight_is_409_then_replays() {
         panic!("PostgreSQL comes last")
     };
     let db = Db::Postgres(pool.clone());
-    let t = db.legacy_table().await;
-    db.run(TableStore::<Article>::migration(&t).unwrap()).await;
-    let articles = Collection::new(db.store(&t).await.unwrap(), "/articles");
+    let Keyed {
+        articles,
+        edit,
+        key,
+        ..
+    } = Keyed::on(&db, "In flight").await;
     let pre = Preconditions::default();
-    let edit = Article {
-        id: 1,
-        version: 1,
-        title: "In flight".into(),
-        published: true,
-        created_by: String::new(),
-    };
-    let mut headers = http::HeaderMap::new();
-    headers.insert("idempotency-key", format!("\"{t}\"").parse().unwrap());
-    let key =
-        optimist::Idempotency::from_request(&headers, &http::Method::PUT, "/articles/1", b"f")
-            .unwrap();
     let tx = articles
         .store()
         .transaction(pool.begin().await.unwrap())
