@@ -27,7 +27,7 @@ mod text;
 
 pub use counter::Counter;
 pub use set::SetField;
-pub use text::{Region, Text, merge_text};
+pub use text::{Region, Resolution, Text, merge_text, resolve_text};
 
 /// What the merge decided for one field.
 #[derive(Debug)]

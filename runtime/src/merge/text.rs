@@ -2,7 +2,7 @@
 //! decides regions as `diff3` and git's xdiff do).
 
 use serde::Serialize;
-use similar::{MergeResolution, TextMerge};
+use similar::{MergeRegion, MergeResolution, TextMerge};
 
 /// A string type a `#[versioned(text)]` field may have.
 ///
@@ -104,13 +104,87 @@ pub fn merge_text(base: &str, yours: &str, current: &str) -> Result<String, Vec<
         .regions()
         .iter()
         .filter(|region| region.resolution() == MergeResolution::Conflict)
-        .map(|region| Region {
-            line: region.base_range().start + 1,
-            base: lines(region.base_range(), |i| merge.base_line(i)),
-            yours: lines(region.ours_range(), |i| merge.ours_line(i)),
-            current: lines(region.theirs_range(), |i| merge.theirs_line(i)),
-        })
+        .map(|region| conflict(&merge, region))
         .collect())
+}
+
+/// How a person settles one region that both sides edited differently
+/// (see [`resolve_text`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// The request's lines.
+    Yours,
+    /// The current lines.
+    Current,
+    /// Lines the person wrote instead. A final line break is added where
+    /// the region's lines had one and these do not, so that the text
+    /// after the region stays on its own line.
+    Written(String),
+}
+
+/// Merges two edits of `base` as [`merge_text`] does, and settles each
+/// conflicting region as `resolve` answers for it (called with the
+/// region's index, in text order, and the region). This is the save of a
+/// merge a person made: the regions are those [`merge_text`] reported for
+/// the same three texts, so a form can send one choice per region.
+///
+/// ```
+/// use optimist::merge::{Resolution, resolve_text};
+/// let base = "Intro\n\nEnd\n";
+/// let yours = "Preface\n\nEnd\n";
+/// let current = "Intro, reworded\n\nEnd, extended\n";
+/// let mine = resolve_text(base, yours, current, |_, _| Resolution::Yours);
+/// assert_eq!(mine, "Preface\n\nEnd, extended\n");
+/// let written = resolve_text(base, yours, current, |_, region| {
+///     Resolution::Written(format!("{} {}", region.yours().trim_end(), region.current().trim_end()))
+/// });
+/// assert_eq!(written, "Preface Intro, reworded\n\nEnd, extended\n");
+/// ```
+pub fn resolve_text(
+    base: &str,
+    yours: &str,
+    current: &str,
+    mut resolve: impl FnMut(usize, &Region) -> Resolution,
+) -> String {
+    let merge = TextMerge::from_lines(base, yours, current);
+    let mut text = String::with_capacity(yours.len().max(current.len()));
+    let mut conflicts = 0;
+    for region in merge.regions() {
+        match region.resolution() {
+            MergeResolution::Theirs => {
+                text.extend(region.theirs_range().filter_map(|i| merge.theirs_line(i)));
+            }
+            MergeResolution::Conflict => {
+                let conflict = conflict(&merge, region);
+                match resolve(conflicts, &conflict) {
+                    Resolution::Yours => text.push_str(&conflict.yours),
+                    Resolution::Current => text.push_str(&conflict.current),
+                    Resolution::Written(lines) => {
+                        text.push_str(&lines);
+                        let ended = conflict.yours.ends_with('\n') || conflict.current.ends_with('\n');
+                        if ended && !lines.is_empty() && !lines.ends_with('\n') {
+                            text.push('\n');
+                        }
+                    }
+                }
+                conflicts += 1;
+            }
+            // Unchanged, ours alone, or the same on both sides: the
+            // request's lines.
+            _ => text.extend(region.ours_range().filter_map(|i| merge.ours_line(i))),
+        }
+    }
+    text
+}
+
+/// The lines of a conflicting `region` as each side has them.
+fn conflict(merge: &TextMerge<'_, '_, '_, str>, region: &MergeRegion) -> Region {
+    Region {
+        line: region.base_range().start + 1,
+        base: lines(region.base_range(), |i| merge.base_line(i)),
+        yours: lines(region.ours_range(), |i| merge.ours_line(i)),
+        current: lines(region.theirs_range(), |i| merge.theirs_line(i)),
+    }
 }
 
 /// The lines at `range`, joined.
@@ -120,7 +194,7 @@ fn lines<'m>(range: core::ops::Range<usize>, line: impl Fn(usize) -> Option<&'m 
 
 #[cfg(test)]
 mod tests {
-    use super::merge_text;
+    use super::{Resolution, merge_text, resolve_text};
 
     #[test]
     fn adjacent_edits_conflict_and_separated_ones_merge() {
@@ -136,6 +210,36 @@ mod tests {
     fn the_same_edit_on_both_sides_is_kept_once() {
         let base = "a\nb\n";
         assert_eq!(merge_text(base, "a\nc\n", "a\nc\n").unwrap(), "a\nc\n");
+    }
+
+    #[test]
+    fn resolving_every_region_with_one_side_matches_that_sides_merge() {
+        let base = "a\nb\nc\nd\ne\n";
+        let yours = "a\nB1\nc\nd\nE1\n";
+        let current = "A\nb2\nc\nd\nE2\n";
+        assert_eq!(merge_text(base, yours, current).unwrap_err().len(), 2);
+        let mut seen = Vec::new();
+        let mine = resolve_text(base, yours, current, |i, region| {
+            seen.push((i, region.line()));
+            Resolution::Yours
+        });
+        assert_eq!(seen, [(0, 1), (1, 5)]);
+        assert_eq!(mine, "a\nB1\nc\nd\nE1\n");
+        let theirs = resolve_text(base, yours, current, |_, _| Resolution::Current);
+        assert_eq!(theirs, current);
+    }
+
+    #[test]
+    fn written_lines_keep_the_next_line_apart() {
+        let base = "a\nb\nc\n";
+        let joined = resolve_text(base, "a\nB1\nc\n", "a\nB2\nc\n", |_, _| {
+            Resolution::Written("B1 and B2".into())
+        });
+        assert_eq!(joined, "a\nB1 and B2\nc\n");
+        let dropped = resolve_text(base, "a\nB1\nc\n", "a\nc\n", |_, _| {
+            Resolution::Written(String::new())
+        });
+        assert_eq!(dropped, "a\nc\n");
     }
 
     #[test]

@@ -82,6 +82,40 @@ impl<T: Serialize> Tagged<T> {
         }
     }
 
+    /// The body: for a handler that renders it another way than JSON
+    /// (an HTML page, say).
+    ///
+    /// ```
+    /// use optimist::{Tagged, Version};
+    /// assert_eq!(*Tagged::at(Version::FIRST, 7).body(), 7);
+    /// ```
+    #[must_use]
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// The body, taken out.
+    ///
+    /// ```
+    /// use optimist::{Tagged, Version};
+    /// assert_eq!(Tagged::at(Version::FIRST, "text").into_body(), "text");
+    /// ```
+    #[must_use]
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// The status the response has: 200, or 201 for a create.
+    ///
+    /// ```
+    /// use optimist::{Tagged, Version};
+    /// assert_eq!(Tagged::at(Version::FIRST, ()).status(), 200);
+    /// ```
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
     /// The `Cache-Control` to send instead of `no-cache`: the service's
     /// [`Policy::caching`](crate::Policy::caching).
     ///
