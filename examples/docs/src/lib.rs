@@ -2,12 +2,16 @@
 //! document keeps a bounded revision history, and a 409 for a stale
 //! write links to the revisions the client has not seen.
 //!
+//! People read and edit the wiki in a browser at `/` ([`site`]); programs
+//! use the JSON API under `/api/docs`.
+//!
 //! Run it with `cargo run -p optimist-example-docs --bin docs`.
 
 pub mod model;
 pub mod openapi;
 pub mod revisions;
 pub mod routes;
+pub mod site;
 
 use std::time::{Duration, Instant};
 
@@ -131,6 +135,7 @@ fn routes(config: &mut web::ServiceConfig, body_limit: usize) {
                 .route(web::get().to(openapi::document))
                 .default_service(not_allowed("GET, HEAD")),
         )
+        .configure(crate::site::configure)
         .default_service(web::to(|| async { Error::NoRoute }));
 }
 

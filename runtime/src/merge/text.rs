@@ -161,7 +161,8 @@ pub fn resolve_text(
                     Resolution::Current => text.push_str(&conflict.current),
                     Resolution::Written(lines) => {
                         text.push_str(&lines);
-                        let ended = conflict.yours.ends_with('\n') || conflict.current.ends_with('\n');
+                        let ended =
+                            conflict.yours.ends_with('\n') || conflict.current.ends_with('\n');
                         if ended && !lines.is_empty() && !lines.ends_with('\n') {
                             text.push('\n');
                         }
