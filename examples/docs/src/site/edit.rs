@@ -234,9 +234,9 @@ pub async fn merge(
     };
     let version = |name: &str| form.get(name).and_then(|v| v.parse::<u32>().ok());
     let (Some(base), Some(current)) = (version("base"), version("current")) else {
-        return error_page(&Error::BadRequest(
-            "the merge form names no versions".into(),
-        ));
+        // Only a hand-made request lacks them: a problem, as the API answers.
+        let problem = Error::BadRequest("the merge form names no versions".into());
+        return actix_web::ResponseError::error_response(&problem);
     };
     let doc = match app.docs.read(&id, &Preconditions::default()).await {
         Ok(doc) => doc,

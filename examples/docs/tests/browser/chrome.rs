@@ -1,6 +1,6 @@
 //! Headless Chromium, from Debian's `chromium` and `chromium-driver`
-//! packages (`bash .ci/test` installs them), driven over WebDriver: one
-//! ChromeDriver per test, one browser session, with its own profile, per
+//! packages (`bash .ci/test` installs them), driven over `WebDriver`: one
+//! `ChromeDriver` per test, one browser session, with its own profile, per
 //! person.
 
 use std::net::{TcpListener, TcpStream};
@@ -13,7 +13,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
-/// A running ChromeDriver; stopped when dropped.
+/// A running `ChromeDriver`; stopped when dropped.
 pub struct Driver {
     child: Child,
     url: String,
@@ -31,7 +31,7 @@ fn program(variable: &str, default: &str) -> String {
 }
 
 impl Driver {
-    /// Starts ChromeDriver on a free port and waits until it listens.
+    /// Starts `ChromeDriver` on a free port and waits until it listens.
     pub fn start() -> Driver {
         let binary = program("OPTIMIST_TEST_CHROMEDRIVER", "/usr/bin/chromedriver");
         let port = TcpListener::bind("127.0.0.1:0")

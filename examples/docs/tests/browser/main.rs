@@ -206,8 +206,14 @@ async fn deleted_paragraph(wiki: &Wiki) {
         "Theirs (version 2)\nThey deleted this."
     );
     screenshot(ann, wiki.backend, "merge-deleted").await;
-    ann.click("#body-0-mine").await;
-    ann.click("#save-merge").await;
+    // With the keyboard: Space picks a choice, Enter presses the button.
+    ann.see("#body-0-mine").await.send_keys(" ").await.unwrap();
+    assert!(ann.see("#body-0-mine").await.is_selected().await.unwrap());
+    ann.see("#save-merge")
+        .await
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
     ann.see(".notice.saved").await;
     assert_eq!(
         wiki.text(30).await,
