@@ -146,7 +146,11 @@ async fn same_paragraph(wiki: &Wiki) {
     );
     ann.see("#merge-summary a[href='/docs/20/history?from=1&to=2']")
         .await;
-    screenshot(ann, wiki.backend, "merge-dialog").await;
+    let shot = screenshot(ann, wiki.backend, "merge-dialog").await;
+    if std::env::var_os("OPTIMIST_UPDATE_SCREENSHOTS").is_some() && wiki.backend == "sqlite" {
+        let readme = concat!(env!("CARGO_MANIFEST_DIR"), "/screenshots/merge-dialog.png");
+        std::fs::copy(shot, readme).unwrap();
+    }
 
     // Saving without a choice is stopped by the browser: every place is
     // required, so the form is not sent.
