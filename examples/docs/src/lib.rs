@@ -135,7 +135,7 @@ fn routes(config: &mut web::ServiceConfig, body_limit: usize) {
                 .route(web::get().to(openapi::document))
                 .default_service(not_allowed("GET, HEAD")),
         )
-        .configure(crate::site::configure)
+        .configure(|config| crate::site::configure(config, body_limit))
         .default_service(web::to(|| async { Error::NoRoute }));
 }
 

@@ -86,15 +86,9 @@ pub async fn put(
     body: Deferred<WithKey<Json<PutDoc>>>,
 ) -> Written {
     // A stale `If-Match` is refused before a byte of the body is read.
-    if !body.has_key() {
-        app.docs.precheck(&id, &pre).await?;
-    }
-    let WithKey(key, Json(body)) = body.read().await?;
-    let put = app
-        .docs
-        .keyed(key.as_ref())
-        .put::<DocView>(&id, &pre, &body)
-        .await;
+    let WithKey(key, Json(body)) = body.read_checked(&app.docs, &id, &pre).await?;
+    let keyed = app.docs.keyed(key.as_ref());
+    let put = keyed.put::<DocView>(&id, &pre, &body).await;
     put.map_err(|e| with_revisions_link(id, e))
 }
 
@@ -112,15 +106,9 @@ pub async fn patch(
     pre: Preconditions,
     body: Deferred<WithKey<MergePatch<Doc>>>,
 ) -> Written {
-    if !body.has_key() {
-        app.docs.precheck(&id, &pre).await?;
-    }
-    let WithKey(key, MergePatch(patch)) = body.read().await?;
-    let patched = app
-        .docs
-        .keyed(key.as_ref())
-        .patch::<DocView>(&id, &pre, &patch)
-        .await;
+    let WithKey(key, MergePatch(patch)) = body.read_checked(&app.docs, &id, &pre).await?;
+    let keyed = app.docs.keyed(key.as_ref());
+    let patched = keyed.patch::<DocView>(&id, &pre, &patch).await;
     patched.map_err(|e| with_revisions_link(id, e))
 }
 

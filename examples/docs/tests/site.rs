@@ -22,8 +22,12 @@ fn assert_page(reply: &Reply, status: u16) -> &str {
         reply.header("content-type").as_deref(),
         Some("text/html; charset=utf-8")
     );
-    let policy = reply.header("content-security-policy").unwrap();
-    assert!(policy.contains("script-src 'self'"), "{policy}");
+    assert_eq!(
+        reply.header("content-security-policy").as_deref(),
+        Some(
+            "default-src 'self'; script-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        )
+    );
     &reply.text
 }
 
@@ -80,6 +84,9 @@ async fn refused_saves(api: &Api) {
         "nothing written"
     );
 
+    // A document page told of a save that never was does not fail.
+    assert_page(&api.get("/docs/7?saved=0&from=9", &[]).await, 200);
+
     // Browsers send line breaks as CRLF; the document keeps LF.
     let saved = post_form(
         api,
@@ -94,12 +101,32 @@ async fn refused_saves(api: &Api) {
     assert!(assert_page(&saved, 200).contains("Saved as version 2."));
     assert_eq!(api.get("/api/docs/7", &[]).await.json()["body"], "a\n\nb\n");
 
+    // The same text again is no new version, and the page says so.
+    let same = [("title", "Notes"), ("body", "a\n\nb\n"), ("version", "2")];
+    let same = post_form(api, "/docs/7/edit", &same).await;
+    assert!(
+        assert_page(&same, 200).contains("Nothing to save"),
+        "{}",
+        same.text
+    );
+    assert_eq!(api.get("/api/docs/7", &[]).await.etag(), "\"v2\"");
+
+    // A text far longer than actix's default form limit (16 KiB) saves.
+    let long = "A long line of the text.\n".repeat(8_000);
+    let long = [
+        ("title", "Notes"),
+        ("body", long.as_str()),
+        ("version", "2"),
+    ];
+    let saved = post_form(api, "/docs/7/edit", &long).await;
+    assert!(assert_page(&saved, 200).contains("Saved as version 3."));
+
     // Deleted while edited: the page offers to keep the text as a new document.
     let gone = api
         .send(
             Method::DELETE,
             "/api/docs/7",
-            &[("if-match", "\"v2\"")],
+            &[("if-match", "\"v3\"")],
             None,
         )
         .await;
@@ -117,6 +144,83 @@ async fn refused_saves(api: &Api) {
         "{html}"
     );
     assert!(assert_page(&api.get("/docs/7", &[]).await, 404).contains("Doc 7"));
+}
+
+/// The merge page's form, as a browser sends it: the person's choices
+/// are saved against the version the page showed, and a save made since
+/// merges with them; an undecided place, or a base the history dropped,
+/// shows the merge page again and writes nothing.
+async fn merge_by_form(api: &Api) {
+    let mut doc = DOCS.new_body(8, "T");
+    doc["body"] = json!("a\n\nb\n\nc\n");
+    assert_eq!(api.create(&doc).await.status, 201);
+    let theirs = json!({"title": "T, theirs", "body": "A\n\nb\n\nc\n", "version": 1});
+    assert_eq!(api.patch("/api/docs/8", &[], &theirs).await.status, 200);
+    let mine = [
+        ("title", "T, mine"),
+        ("body", "a, mine\n\nb\n\nc\n"),
+        ("version", "1"),
+    ];
+    let page = post_form(api, "/docs/8/edit", &mine).await;
+    let html = assert_page(&page, 409);
+    assert!(
+        html.contains(r#"name="places" value="title body-0""#),
+        "{html}"
+    );
+
+    // Someone saves again before the merge is sent.
+    let later = json!({"body": "A\n\nb\n\nc, later\n", "version": 2});
+    assert_eq!(api.patch("/api/docs/8", &[], &later).await.status, 200);
+    let merge = |choices: &'static [(&'static str, &'static str)]| {
+        let mut fields = vec![
+            ("base", "1"),
+            ("basis", "history"),
+            ("current", "2"),
+            ("title", "T, mine"),
+            ("body", "a, mine\n\nb\n\nc\n"),
+            ("places", "title body-0"),
+        ];
+        fields.extend_from_slice(choices);
+        async move { post_form(api, "/docs/8/merge", &fields).await }
+    };
+    let undecided = merge(&[("title-choice", "theirs")]).await;
+    assert!(assert_page(&undecided, 409).contains("merge-dialog"));
+    assert_eq!(
+        api.get("/api/docs/8", &[]).await.etag(),
+        "\"v3\"",
+        "nothing written"
+    );
+
+    let settled = merge(&[("title-choice", "theirs"), ("body-0-choice", "mine")]).await;
+    let html = assert_page(&settled, 200);
+    assert!(html.contains("Saved your merge as version 4."), "{html}");
+    assert!(
+        html.contains("While you edited, version 3 was saved by someone else."),
+        "{html}"
+    );
+    let now = api.get("/api/docs/8", &[]).await.json();
+    assert_eq!(
+        (now["title"].as_str(), now["body"].as_str()),
+        (Some("T, theirs"), Some("a, mine\n\nb\n\nc, later\n"))
+    );
+
+    // 22 versions later, the page's base (1) is no longer kept: the save
+    // is judged again, by field stamps, and shows the merge page anew.
+    for n in 4..26 {
+        let edit = json!({"body": format!("A\n\nb\n\nc, {n}\n"), "version": n});
+        assert_eq!(api.patch("/api/docs/8", &[], &edit).await.status, 200);
+    }
+    let late = merge(&[("title-choice", "mine"), ("body-0-choice", "mine")]).await;
+    let html = assert_page(&late, 409);
+    assert!(
+        html.contains(r#"name="basis" value="stamps""#) && html.contains("The text"),
+        "{html}"
+    );
+    assert_eq!(
+        api.get("/api/docs/8", &[]).await.etag(),
+        "\"v26\"",
+        "nothing written"
+    );
 }
 
 /// Malformed requests are problems, as everywhere in the service.
@@ -149,6 +253,7 @@ async fn pages(backend: Backend) {
     let api = service.client();
     reading(&api).await;
     refused_saves(&api).await;
+    merge_by_form(&api).await;
     malformed(&api).await;
 }
 

@@ -478,6 +478,69 @@ impl<E: FromRequest<Error = Error>> Deferred<E> {
             .headers()
             .contains_key(crate::http::IDEMPOTENCY_KEY.as_str())
     }
+
+    /// Reads the body once `collection` found `pre` true of the resource
+    /// at `id` ([`Collection::precheck`](crate::Collection::precheck)); a
+    /// keyed request is read without that check (see
+    /// [`has_key`](Deferred::has_key)). The first line of a PUT or PATCH
+    /// handler that refuses a stale `If-Match` before reading the body.
+    ///
+    /// ```
+    /// use actix_web::{App, test, web};
+    /// use optimist::actix_web::{Deferred, Json, Path, WithKey};
+    /// use optimist::{Collection, Error, MemoryStore, Preconditions, Receipt};
+    ///
+    /// #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone)]
+    /// struct Note { id: u64, version: u64, text: String }
+    /// type Notes = web::Data<Collection<Note, MemoryStore<Note>>>;
+    ///
+    /// async fn put(
+    ///     notes: Notes,
+    ///     Path(id): Path<u64>,
+    ///     pre: Preconditions,
+    ///     body: Deferred<WithKey<Json<Note>>>,
+    /// ) -> Result<Receipt, Error> {
+    ///     let WithKey(key, Json(note)) = body.read_checked(&notes, &id, &pre).await?;
+    ///     notes.keyed(key.as_ref()).put::<Note>(&id, &pre, &note).await
+    /// }
+    ///
+    /// # actix_web::rt::System::new().block_on(async {
+    /// let notes = Collection::new(MemoryStore::new(), "/notes");
+    /// notes.create::<Note>(Note { id: 1, version: 0, text: "a".into() }).await?;
+    /// let app = test::init_service(
+    ///     App::new().app_data(web::Data::new(notes)).route("/notes/{id}", web::put().to(put)),
+    /// )
+    /// .await;
+    /// let put_at = |tag: &str| {
+    ///     test::TestRequest::put().uri("/notes/1").insert_header(("if-match", tag))
+    ///         .insert_header(("content-type", "application/json"))
+    ///         .set_payload(r#"{"id":1,"version":1,"text":"b"}"#)
+    /// };
+    /// let stale = test::call_service(&app, put_at("\"v9\"").to_request()).await;
+    /// assert_eq!(stale.status().as_u16(), 412);
+    /// let fresh = test::call_service(&app, put_at("\"v1\"").to_request()).await;
+    /// assert_eq!(fresh.status().as_u16(), 200);
+    /// # Ok::<(), Error>(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// The precheck's (412, 404, 503), then the body's as [`read`](Deferred::read).
+    pub async fn read_checked<T, S>(
+        self,
+        collection: &crate::Collection<T, S>,
+        id: &T::Id,
+        pre: &crate::Preconditions,
+    ) -> Result<E, Error>
+    where
+        T: crate::Versioned + serde::Serialize,
+        T::Id: PartialEq + serde::Serialize + core::fmt::Display,
+        S: crate::Store<T>,
+    {
+        if !self.has_key() {
+            collection.precheck(id, pre).await?;
+        }
+        self.read().await
+    }
 }
 
 impl<E: 'static> FromRequest for Deferred<E> {

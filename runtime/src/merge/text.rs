@@ -214,20 +214,21 @@ mod tests {
     }
 
     #[test]
-    fn resolving_every_region_with_one_side_matches_that_sides_merge() {
-        let base = "a\nb\nc\nd\ne\n";
-        let yours = "a\nB1\nc\nd\nE1\n";
-        let current = "A\nb2\nc\nd\nE2\n";
+    fn each_region_is_settled_and_the_rest_merges() {
+        // Lines 1–2 and 8 both changed; line 4 only yours, line 6 only current.
+        let base = "a\nb\nc\nd\ne\nf\ng\nh\ni\n";
+        let yours = "a\nB1\nc\nD\ne\nf\ng\nH1\ni\n";
+        let current = "A\nb2\nc\nd\ne\nF\ng\nH2\ni\n";
         assert_eq!(merge_text(base, yours, current).unwrap_err().len(), 2);
         let mut seen = Vec::new();
         let mine = resolve_text(base, yours, current, |i, region| {
             seen.push((i, region.line()));
             Resolution::Yours
         });
-        assert_eq!(seen, [(0, 1), (1, 5)]);
-        assert_eq!(mine, "a\nB1\nc\nd\nE1\n");
+        assert_eq!(seen, [(0, 1), (1, 8)]);
+        assert_eq!(mine, "a\nB1\nc\nD\ne\nF\ng\nH1\ni\n");
         let theirs = resolve_text(base, yours, current, |_, _| Resolution::Current);
-        assert_eq!(theirs, current);
+        assert_eq!(theirs, "A\nb2\nc\nD\ne\nF\ng\nH2\ni\n");
     }
 
     #[test]

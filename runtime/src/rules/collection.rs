@@ -455,7 +455,8 @@ where
                 let location = location(&self.path, stored.value().id());
                 Tagged::created(stored, &location, view).caching(self.policy.cache())
             }
-            Outcome::Updated | Outcome::Unchanged => self.tagged(stored, view),
+            Outcome::Updated => self.tagged(stored, view).written(),
+            Outcome::Unchanged => self.tagged(stored, view),
         }
     }
 

@@ -37,6 +37,8 @@ pub struct Tagged<T> {
     etag: VersionTag,
     location: Option<HeaderValue>,
     caching: Caching,
+    /// A new version was stored (see [`Tagged::wrote`]).
+    wrote: bool,
     body: T,
 }
 
@@ -48,6 +50,7 @@ impl<T: Serialize> Tagged<T> {
             etag: stored.etag(),
             location: None,
             caching: Caching::REVALIDATE,
+            wrote: false,
             body,
         }
     }
@@ -67,6 +70,7 @@ impl<T: Serialize> Tagged<T> {
             etag: VersionTag::from_version(version),
             location: None,
             caching: Caching::REVALIDATE,
+            wrote: false,
             body,
         }
     }
@@ -78,23 +82,13 @@ impl<T: Serialize> Tagged<T> {
             etag: stored.etag(),
             location: HeaderValue::from_str(location).ok(),
             caching: Caching::REVALIDATE,
+            wrote: true,
             body,
         }
     }
 
-    /// The body: for a handler that renders it another way than JSON
-    /// (an HTML page, say).
-    ///
-    /// ```
-    /// use optimist::{Tagged, Version};
-    /// assert_eq!(*Tagged::at(Version::FIRST, 7).body(), 7);
-    /// ```
-    #[must_use]
-    pub fn body(&self) -> &T {
-        &self.body
-    }
-
-    /// The body, taken out.
+    /// The body, taken out: for a handler that renders it another way
+    /// than JSON (an HTML page, say).
     ///
     /// ```
     /// use optimist::{Tagged, Version};
@@ -105,15 +99,33 @@ impl<T: Serialize> Tagged<T> {
         self.body
     }
 
-    /// The status the response has: 200, or 201 for a create.
+    /// Whether this answers a write that stored a new version (a create,
+    /// or a change). `false` for a write that found the resource already
+    /// as it asked, which RFC 9110 still answers 200, and for reads: a
+    /// page can then say "nothing to save" instead of "saved".
     ///
     /// ```
-    /// use optimist::{Tagged, Version};
-    /// assert_eq!(Tagged::at(Version::FIRST, ()).status(), 200);
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// use optimist::{Collection, MemoryStore, Preconditions, Tagged};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let notes = Collection::new(MemoryStore::<Note>::new(), "/notes");
+    /// let created: Tagged<Note> = notes.create(Note { id: 1, version: 0, text: "a".into() }).await?;
+    /// assert!(created.wrote());
+    /// let same = optimist::ResourcePatch::new(serde_json::json!({"version": 1, "text": "a"}))?;
+    /// let patched: Tagged<Note> = notes.patch(&1, &Preconditions::default(), &same).await?;
+    /// assert!(!patched.wrote());
+    /// # Ok::<(), optimist::Error>(()) }).unwrap();
     /// ```
     #[must_use]
-    pub fn status(&self) -> StatusCode {
-        self.status
+    pub fn wrote(&self) -> bool {
+        self.wrote
+    }
+
+    /// Marks the answer as one to a write that stored a new version.
+    pub(crate) fn written(mut self) -> Self {
+        self.wrote = true;
+        self
     }
 
     /// The `Cache-Control` to send instead of `no-cache`: the service's

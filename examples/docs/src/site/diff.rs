@@ -2,6 +2,8 @@
 //! person reads a diff: removed lines struck out, added ones marked, and
 //! a few unchanged lines around each change.
 
+use std::time::Duration;
+
 use maud::{Markup, html};
 use similar::{ChangeTag, TextDiff};
 
@@ -9,6 +11,11 @@ use crate::model::Revision;
 
 /// Unchanged lines shown around each change.
 const CONTEXT: usize = 2;
+
+/// The most time a diff may take: past it, the diff is coarser (whole
+/// blocks replaced) but still right. Texts of a megabyte each, made to be
+/// hard to compare, must not hold a worker.
+const DEADLINE: Duration = Duration::from_millis(200);
 
 /// The changes from `old` to `new`: the title where it changed, then the
 /// text's changed lines.
@@ -28,7 +35,7 @@ pub fn revisions(old: &Revision, new: &Revision) -> Markup {
 /// The changed lines of `new` against `old`, in groups separated by
 /// the unchanged lines left out.
 pub fn text(old: &str, new: &str) -> Markup {
-    let diff = TextDiff::from_lines(old, new);
+    let diff = TextDiff::configure().timeout(DEADLINE).diff_lines(old, new);
     html! {
         div.diff {
             @for (n, group) in diff.grouped_ops(CONTEXT).iter().enumerate() {
@@ -37,9 +44,9 @@ pub fn text(old: &str, new: &str) -> Markup {
                     @for change in diff.iter_changes(op) {
                         @let line = change.value().trim_end_matches('\n');
                         @match change.tag() {
-                            ChangeTag::Delete => del { span.hidden { "removed: " } (line) },
-                            ChangeTag::Insert => ins { span.hidden { "added: " } (line) },
-                            ChangeTag::Equal => span.same { (line) },
+                            ChangeTag::Delete => del { span.hidden { "removed: " } span.mark aria-hidden="true" { "− " } (line) },
+                            ChangeTag::Insert => ins { span.hidden { "added: " } span.mark aria-hidden="true" { "+ " } (line) },
+                            ChangeTag::Equal => span.same { span.mark aria-hidden="true" { "  " } (line) },
                         }
                     }
                 }

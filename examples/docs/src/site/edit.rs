@@ -1,8 +1,8 @@
 //! Editing: the form, its save (a PUT based on the version the form was
 //! loaded at), and the save of a merge the person settled. Whatever
-//! optimist answers, the person's text comes back to them: on the page
-//! that explains the answer, and in the browser's draft until a save
-//! succeeds.
+//! optimist answers, the person's text comes back to them on the page
+//! that explains the answer; with JavaScript, the browser also keeps it
+//! as a draft until a save is confirmed.
 
 use std::collections::HashMap;
 
@@ -40,6 +40,9 @@ pub struct DraftForm {
     /// The version the form was loaded at.
     #[serde(default)]
     version: Option<String>,
+    /// The browser's token for the draft this form sent (see `app.js`).
+    #[serde(default)]
+    draft: Option<String>,
 }
 
 impl DraftForm {
@@ -56,10 +59,53 @@ impl DraftForm {
     fn base(&self) -> Option<u32> {
         self.version.as_deref().and_then(|v| v.trim().parse().ok())
     }
+
+    /// The draft's token, where it is one the script makes.
+    pub fn token(&self) -> Option<&str> {
+        token(self.draft.as_deref())
+    }
+}
+
+/// A draft token as the script makes them (letters and digits), which the
+/// saved page's address may carry back; anything else is dropped.
+fn token(sent: Option<&str>) -> Option<&str> {
+    sent.filter(|t| (1..=40).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// The address of a document's page after a save, which tells the page
+/// what the save did (see `pages::Shown`).
+pub fn saved_page(
+    saved: Tagged<DocView>,
+    base: Option<u32>,
+    merged: bool,
+    draft: Option<&str>,
+) -> String {
+    let wrote = saved.wrote();
+    let doc = saved.into_body();
+    let from = base.map(|base| format!("&from={base}")).unwrap_or_default();
+    let merged = if merged { "&merged=true" } else { "" };
+    let unchanged = if wrote { "" } else { "&unchanged=true" };
+    let draft = draft
+        .map(|token| format!("&draft={token}"))
+        .unwrap_or_default();
+    format!(
+        "/docs/{}?saved={}{from}{merged}{unchanged}{draft}",
+        doc.id, doc.version
+    )
 }
 
 fn lf(text: &str) -> String {
     text.replace("\r\n", "\n")
+}
+
+/// What a form shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Shows {
+    /// The stored document (or nothing yet): a draft the browser kept is
+    /// restored over it.
+    Stored,
+    /// What the person just sent, refused: it replaces the kept draft.
+    Typed,
 }
 
 /// The form that edits `draft` and posts to `action`; `version` is the
@@ -68,12 +114,12 @@ fn lf(text: &str) -> String {
 pub fn text_form(
     action: &str,
     key: &str,
-    draft: &Draft,
+    (draft, shows): (&Draft, Shows),
     version: Option<u32>,
     button: &str,
 ) -> Markup {
     html! {
-        form #edit method="post" action=(action) data-draft=(key) {
+        form #edit method="post" action=(action) data-draft=(key) data-typed[shows == Shows::Typed] {
             div #draft-notice role="status" hidden {}
             @if let Some(version) = version {
                 input type="hidden" name="version" value=(version);
@@ -95,13 +141,14 @@ pub fn text_form(
 }
 
 /// The edit page of document `id` holding `draft`, based on `version`.
-fn edit_page(id: u64, draft: &Draft, version: Option<u32>, problem: Option<&Markup>) -> Markup {
+fn edit_page(id: u64, draft: (&Draft, Shows), version: u32, problem: Option<&Markup>) -> Markup {
+    let title = &draft.0.title;
     let main = html! {
-        h1 { "Edit " a href={ "/docs/" (id) } { (draft.title) } }
+        h1 { "Edit " a href={ "/docs/" (id) } { (title) } }
         @if let Some(problem) = problem { (problem) }
-        (text_form(&format!("/docs/{id}/edit"), &id.to_string(), draft, version, "Save"))
+        (text_form(&format!("/docs/{id}/edit"), &id.to_string(), draft, Some(version), "Save"))
     };
-    page(&format!("Edit {}", draft.title), &main)
+    page(&format!("Edit {title}"), &main)
 }
 
 /// `GET /docs/{id}/edit`: the form, at the current version.
@@ -115,7 +162,7 @@ pub async fn form(app: State, Path(id): Path<u64>) -> HttpResponse {
             };
             respond(
                 StatusCode::OK,
-                &edit_page(id, &draft, Some(doc.version), None),
+                edit_page(id, (&draft, Shows::Stored), doc.version, None),
             )
         }
         Err(e) => error_page(&e),
@@ -127,21 +174,35 @@ pub async fn form(app: State, Path(id): Path<u64>) -> HttpResponse {
 pub async fn save(app: State, Path(id): Path<u64>, form: web::Form<DraftForm>) -> HttpResponse {
     let draft = form.draft();
     let Some(base) = form.base() else {
-        let problem = notice(
-            "problem",
-            &html! {
-                "Not saved: this form did not say which version of the document it was loaded at, \
-                 and saving it could erase what others wrote since. Your text is kept below: "
-                a href={ "/docs/" (id) } { "compare it with the current version" } " before you save it again."
-            },
-        );
         return respond(
             StatusCode::PRECONDITION_REQUIRED,
-            &edit_page(id, &draft, None, Some(&problem)),
+            unversioned_page(id, &draft),
         );
     };
     let saved = put(&app, id, &draft, base).await;
-    answer(id, &draft, base, saved, Saving::Edit)
+    answer(id, &draft, base, saved, (Saving::Edit, form.token()))
+}
+
+/// A form that did not say its version cannot be saved: saving it could
+/// erase what others wrote since. Its text stays on the page, to take to
+/// the current version's form.
+fn unversioned_page(id: u64, draft: &Draft) -> Markup {
+    let problem = notice(
+        "problem",
+        &html! {
+            "Not saved: this form did not say which version of the document it was loaded at, \
+             and saving it could erase what others wrote since. Your text is below: copy what \
+             you need into "
+            a href={ "/docs/" (id) "/edit" } { "the form of the current version" } "."
+        },
+    );
+    let main = html! {
+        h1 { "Not saved" }
+        (problem)
+        p { label for="title" { "Your title" } input #title type="text" readonly value=(draft.title); }
+        p { label for="body" { "Your text" } textarea #body readonly rows="16" { "\n" (draft.body) } }
+    };
+    page("Not saved", &main)
 }
 
 /// What a save was.
@@ -155,7 +216,7 @@ enum Saving {
 
 /// Replaces document `id` with `draft`, based on version `base`; its
 /// tags, likes and access key stay as they are.
-async fn put(app: &App, id: u64, draft: &Draft, base: u32) -> Result<DocView, Error> {
+async fn put(app: &App, id: u64, draft: &Draft, base: u32) -> Result<Tagged<DocView>, Error> {
     let body = PutDoc {
         id: None,
         title: draft.title.clone(),
@@ -166,8 +227,7 @@ async fn put(app: &App, id: u64, draft: &Draft, base: u32) -> Result<DocView, Er
         version: Version::new(u64::from(base)),
     };
     let pre = Preconditions::default();
-    let saved = app.docs.put::<DocView>(&id, &pre, &body).await;
-    saved.map(Tagged::into_body)
+    app.docs.put::<DocView>(&id, &pre, &body).await
 }
 
 /// What the person sees after a save of `draft` based on `base`: the
@@ -177,31 +237,26 @@ fn answer(
     id: u64,
     draft: &Draft,
     base: u32,
-    saved: Result<DocView, Error>,
-    saving: Saving,
+    saved: Result<Tagged<DocView>, Error>,
+    (saving, token): (Saving, Option<&str>),
 ) -> HttpResponse {
     match saved {
-        Ok(doc) => {
-            let merged = if saving == Saving::Merge {
-                "&merged=true"
-            } else {
-                ""
-            };
-            see_other(&format!(
-                "/docs/{id}?saved={}&from={base}{merged}",
-                doc.version
-            ))
-        }
+        Ok(saved) => see_other(&saved_page(
+            saved,
+            Some(base),
+            saving == Saving::Merge,
+            token,
+        )),
         Err(Error::Conflict(conflict)) => respond(
             StatusCode::CONFLICT,
-            &super::merge::page(id, draft, &conflict),
+            super::merge::page(id, draft, &conflict),
         ),
-        Err(e) if e.status() == 404 => respond(StatusCode::NOT_FOUND, &deleted_page(draft)),
+        Err(e) if e.status() == 404 => respond(StatusCode::NOT_FOUND, deleted_page(draft)),
         Err(e) => {
             let problem = notice("problem", &html! { "Not saved: " (e) });
             respond(
                 status(&e),
-                &edit_page(id, draft, Some(base), Some(&problem)),
+                edit_page(id, (draft, Shows::Typed), base, Some(&problem)),
             )
         }
     }
@@ -217,7 +272,7 @@ fn deleted_page(draft: &Draft) -> Markup {
              Your text is below; create it as a new document to keep it."
         },
     );
-    super::pages::new_page(draft, Some(&problem))
+    super::pages::new_page((draft, Shows::Typed), Some(&problem))
 }
 
 /// `POST /docs/{id}/merge`: saves the merge the person settled on the
@@ -238,36 +293,32 @@ pub async fn merge(
         let problem = Error::BadRequest("the merge form names no versions".into());
         return actix_web::ResponseError::error_response(&problem);
     };
+    let token = token(form.get("draft").map(String::as_str));
     let doc = match app.docs.read(&id, &Preconditions::default()).await {
         Ok(doc) => doc,
-        Err(e) => return answer(id, &yours, base, Err(e), Saving::Edit),
+        Err(e) => return answer(id, &yours, base, Err(e), (Saving::Edit, token)),
     };
     let kept = |v| revisions::at(&app, doc.value(), v);
     let (at_base, at_current) = match (kept(base).await, kept(current).await) {
         (Ok(b), Ok(c)) => (b, c),
         (Err(e), _) | (_, Err(e)) => return error_page(&e),
     };
-    let settled = at_current.and_then(|theirs| {
-        settle(&Choices(&form), &yours, at_base.as_ref(), &theirs).map(|s| (s, theirs.version))
-    });
-    match settled {
-        Some((settled, on)) => answer(
-            id,
-            &settled,
-            on,
-            put(&app, id, &settled, on).await,
-            Saving::Merge,
-        ),
-        // A place left undecided, or versions no longer kept: the edit is
-        // saved again from its base, which shows the merge page as it is now.
-        None => answer(
-            id,
-            &yours,
-            base,
-            put(&app, id, &yours, base).await,
-            Saving::Edit,
-        ),
-    }
+    let page_had_base = form.get("basis").is_some_and(|b| b == "history");
+    let settled = at_current
+        .filter(|_| at_base.is_some() || !page_had_base)
+        .and_then(|theirs| {
+            let settled = settle(&Choices(&form), &yours, at_base.as_ref(), &theirs)?;
+            Some((settled, theirs.version))
+        });
+    let (draft, on, saving) = match &settled {
+        Some((settled, on)) => (settled, *on, Saving::Merge),
+        // A place left undecided, or a version the history no longer
+        // keeps: the edit is saved again from its base, which shows the
+        // merge page as things are now.
+        None => (&yours, base, Saving::Edit),
+    };
+    let saved = put(&app, id, draft, on).await;
+    answer(id, draft, on, saved, (saving, token))
 }
 
 /// The choices a merge form sent, one per place: `{place}-choice` is
@@ -280,15 +331,15 @@ impl Choices<'_> {
         match self.0.get(&format!("{place}-choice"))?.as_str() {
             "mine" => Some(Resolution::Yours),
             "theirs" => Some(Resolution::Current),
-            "edit" => Some(Resolution::Written(lf(self
-                .0
-                .get(&format!("{place}-text"))
-                .map_or("", String::as_str)))),
+            "edit" => {
+                let text = self.0.get(&format!("{place}-text"));
+                Some(Resolution::Written(lf(text.map_or("", String::as_str))))
+            }
             _ => None,
         }
     }
 
-    /// The places the merge page asked about (`places`), each decided.
+    /// Every place the merge page asked about (`places`) is decided.
     fn all_decided(&self) -> bool {
         let places = self.0.get("places").map_or("", String::as_str);
         places
@@ -299,8 +350,9 @@ impl Choices<'_> {
 
 /// The document as the person settled it: `yours` merged into `theirs`
 /// (the version the merge page showed) as optimist merges a stale write,
-/// with each overlapping change as the person chose. `None` where a place
-/// is undecided.
+/// with each overlapping change as the person chose. `None` where a
+/// place is undecided. With the `base` version kept, the places are
+/// worked out again here rather than trusted from the form.
 fn settle(
     choices: &Choices<'_>,
     yours: &Draft,
@@ -315,22 +367,33 @@ fn settle(
         Resolution::Current => current.to_owned(),
         Resolution::Written(text) => text,
     };
-    // A field that was no place of the page: the side that changed it
-    // since the base (with no base kept, only the person can have).
-    let unchanged_by_you =
-        |mine: &str, at_base: fn(&Revision) -> &str| base.is_some_and(|base| at_base(base) == mine);
-    let title = match choices.of("title") {
-        Some(choice) => pick(choice, &yours.title, &theirs.title),
-        None if unchanged_by_you(&yours.title, |r| &r.title) => theirs.title.clone(),
-        None => yours.title.clone(),
+    let title = match (choices.of("title"), base) {
+        (Some(choice), _) => pick(choice, &yours.title, &theirs.title),
+        // Only the other side changed it.
+        (None, Some(base)) if base.title == yours.title => theirs.title.clone(),
+        // Both changed it, differently: a place the page must have asked about.
+        (None, Some(base)) if base.title != theirs.title && yours.title != theirs.title => {
+            return None;
+        }
+        // Only the person changed it; or, with no base kept, the stamps
+        // said the other side did not (else the page asked).
+        (None, _) => yours.title.clone(),
     };
     let body = match (choices.of("body"), base) {
         (Some(choice), _) => pick(choice, &yours.body, &theirs.body),
-        (None, Some(base)) => resolve_text(&base.body, &yours.body, &theirs.body, |i, _| {
-            choices
-                .of(&format!("body-{i}"))
-                .unwrap_or(Resolution::Yours)
-        }),
+        (None, Some(base)) => {
+            let mut undecided = false;
+            let body = resolve_text(&base.body, &yours.body, &theirs.body, |i, _| {
+                choices.of(&format!("body-{i}")).unwrap_or_else(|| {
+                    undecided = true;
+                    Resolution::Yours
+                })
+            });
+            if undecided {
+                return None;
+            }
+            body
+        }
         (None, None) => yours.body.clone(),
     };
     Some(Draft { title, body })

@@ -38,13 +38,13 @@ pub fn page(title: &str, main: &Markup) -> Markup {
 
 /// `markup` as the answer, with `status`. Pages are never stored by
 /// caches: each shows one version, and a form must load the current one.
-pub fn respond(status: StatusCode, markup: &Markup) -> HttpResponse {
+pub fn respond(status: StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
         .insert_header(("Content-Security-Policy", POLICY))
         .insert_header(("X-Content-Type-Options", "nosniff"))
-        .body(markup.0.clone())
+        .body(markup.into_string())
 }
 
 /// `303 See Other` to `location`: after a save, a reload reads the
@@ -64,7 +64,7 @@ pub fn error_page(error: &Error) -> HttpResponse {
         p { (problem.detail) }
         p { a href="/" { "All documents" } }
     };
-    respond(status(error), &page(&problem.title, &main))
+    respond(status(error), page(&problem.title, &main))
 }
 
 /// The status of a refusal, as actix-web spells it.
@@ -72,9 +72,11 @@ pub fn status(error: &Error) -> StatusCode {
     StatusCode::from_u16(error.status().as_u16()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-/// A short message at the top of a page, read out when it appears.
+/// A short message at the top of a page. A problem is an alert, and the
+/// script moves the focus to it, so that it is read out on arrival.
 pub fn notice(kind: &str, content: &Markup) -> Markup {
+    let role = if kind == "problem" { "alert" } else { "status" };
     html! {
-        div class={ "notice " (kind) } role="status" { (content) }
+        div class={ "notice " (kind) } role=(role) tabindex="-1" { (content) }
     }
 }

@@ -1,18 +1,16 @@
 //! The merge page: what a 409 for a stale save says, for a person. Each
 //! overlapping change ("place") shows the lines before, the person's and
-//! the other writer's side by side, with the choice of keeping theirs,
-//! taking the other's, or writing the merge; everything else the person
-//! changed was merged already and is carried along.
+//! the current ones side by side, with the choice of keeping one's own,
+//! taking the current lines, or writing the merge. Everything else the
+//! person changed merges as it is, on saving.
 
 use maud::{Markup, html};
-use optimist::{Conflict, FieldConflict};
+use optimist::{Basis, Conflict, FieldConflict, Versioned};
 use serde_json::Value;
 
 use super::edit::Draft;
 use super::layout::page as frame;
-
-/// The versions a page links to at most: the history keeps 21.
-const LINKED: u64 = 21;
+use crate::model::Doc;
 
 /// The merge page for `yours`, a save of document `id` that `conflict`
 /// refused.
@@ -27,12 +25,12 @@ pub fn page(id: u64, yours: &Draft, conflict: &Conflict) -> Markup {
         match (field.field(), field.regions()) {
             ("title", _) => {
                 let place = Place::of_field(field, "title", "The title", &yours.title);
-                sections.push(place.markup(base, false));
+                sections.push(place.markup(base, current, false));
                 places.push(place.name);
             }
             ("body", []) => {
                 let place = Place::of_field(field, "body", "The text", &yours.body);
-                sections.push(place.markup(base, true));
+                sections.push(place.markup(base, current, true));
                 places.push(place.name);
             }
             ("body", regions) => {
@@ -43,9 +41,8 @@ pub fn page(id: u64, yours: &Draft, conflict: &Conflict) -> Markup {
                         base: Some(region.base().to_owned()),
                         mine: region.yours().to_owned(),
                         theirs: region.current().to_owned(),
-                        changed_in: field.changed_in().get(),
                     };
-                    sections.push(place.markup(base, true));
+                    sections.push(place.markup(base, current, true));
                     places.push(place.name);
                 }
             }
@@ -62,6 +59,11 @@ pub fn page(id: u64, yours: &Draft, conflict: &Conflict) -> Markup {
         .and_then(Value::as_str)
         .unwrap_or(&yours.title);
     let count = places.len();
+    // Where the page had the base version, its save needs it still.
+    let basis = match conflict.basis() {
+        Some(Basis::History) => "history",
+        _ => "stamps",
+    };
     let main = html! {
         section #merge-dialog .dialog aria-labelledby="merge-title" aria-describedby="merge-summary" tabindex="-1" {
             h1 #merge-title { "Your edit overlaps with changes saved since you opened it" }
@@ -72,8 +74,10 @@ pub fn page(id: u64, yours: &Draft, conflict: &Conflict) -> Markup {
                 @if count == 1 { "One place needs" } @else { (count) " places need" }
                 " your decision; nothing is saved until you choose and save."
             }
-            form #merge method="post" action={ "/docs/" (id) "/merge" } {
+            form #merge method="post" action={ "/docs/" (id) "/merge" }
+                data-merge={ (id) ":" (base) ":" (current) } data-draft-of=(id) {
                 input type="hidden" name="base" value=(base);
+                input type="hidden" name="basis" value=(basis);
                 input type="hidden" name="current" value=(current);
                 input type="hidden" name="title" value=(yours.title);
                 input type="hidden" name="body" value=(yours.body);
@@ -82,7 +86,7 @@ pub fn page(id: u64, yours: &Draft, conflict: &Conflict) -> Markup {
                 p.buttons {
                     button #save-merge type="submit" { "Save the merge" }
                     " "
-                    a #discard href={ "/docs/" (id) "?discarded=true" } { "Discard my edit" }
+                    a #discard href={ "/docs/" (id) "?discarded=true" } data-discard=(id) { "Discard my edit" }
                 }
             }
         }
@@ -91,9 +95,10 @@ pub fn page(id: u64, yours: &Draft, conflict: &Conflict) -> Markup {
 }
 
 /// "version 5 was", or "versions 5, 6 and 7 were", each linked to its
-/// changes.
+/// changes (as far back as the history keeps the version before).
 fn in_between(id: u64, base: u64, current: u64) -> Markup {
-    let first = (base + 1).max(current.saturating_sub(LINKED - 1));
+    let kept = Doc::HISTORY as u64;
+    let first = (base + 1).max((current + 2).saturating_sub(kept));
     let versions: Vec<u64> = (first..=current).collect();
     let link = |v: u64| {
         html! { a href={ "/docs/" (id) "/history?from=" (v - 1) "&to=" (v) } { (v) } }
@@ -121,8 +126,6 @@ struct Place {
     base: Option<String>,
     mine: String,
     theirs: String,
-    /// The version that made the other change.
-    changed_in: u64,
 }
 
 impl Place {
@@ -135,34 +138,42 @@ impl Place {
             base: text(field.base()),
             mine: mine.to_owned(),
             theirs: text(field.current()).unwrap_or_default(),
-            changed_in: field.changed_in().get(),
         }
     }
 
     /// The three sides, the choices, and the field to write the merge in
     /// (lines for a text, one line for a title).
-    fn markup(&self, base: u64, lines: bool) -> Markup {
+    fn markup(&self, base: u64, current: u64, lines: bool) -> Markup {
         let name = &self.name;
         let written = format!("{name}-text");
         let merged = if lines {
-            format!("{}{}", self.mine, self.theirs)
+            // Both sides' lines, each on its own, to edit into one.
+            let gap = if self.mine.is_empty() || self.mine.ends_with('\n') {
+                ""
+            } else {
+                "\n"
+            };
+            format!("{}{gap}{}", self.mine, self.theirs)
         } else {
             self.mine.clone()
         };
         html! {
-            fieldset.place #(name) {
-                legend { (self.legend) }
+            section.place #(name) aria-labelledby={ (name) "-heading" } {
+                h2 #{ (name) "-heading" } { (self.legend) }
                 div.sides {
                     @if let Some(before) = &self.base {
-                        (side(&format!("Before (version {base})"), before, "Nothing was here."))
+                        (side("before", &format!("Before (version {base})"), before, "Nothing was here."))
                     }
-                    (side("Yours", &self.mine, "You deleted this."))
-                    (side(&format!("Theirs (version {})", self.changed_in), &self.theirs, "They deleted this."))
+                    (side("mine", "Yours", &self.mine, "You deleted this."))
+                    (side("theirs", &format!("Theirs (version {current})"), &self.theirs, "They deleted this."))
                 }
-                div.choices {
-                    (choice(name, "mine", "Keep mine"))
-                    (choice(name, "theirs", "Take theirs"))
-                    (choice(name, "edit", "Edit the merge"))
+                fieldset.choices {
+                    legend { "Which to keep" }
+                    div.options {
+                        (choice(name, "mine", "Keep mine"))
+                        (choice(name, "theirs", "Take theirs"))
+                        (choice(name, "edit", "Edit the merge"))
+                    }
                 }
                 div.written {
                     label for=(written) { "Your merge" }
@@ -179,10 +190,10 @@ impl Place {
 
 /// One side of a place: its heading, then its lines, or what their
 /// absence means.
-fn side(heading: &str, text: &str, empty: &str) -> Markup {
+fn side(class: &str, heading: &str, text: &str, empty: &str) -> Markup {
     html! {
-        div.side {
-            h2 { (heading) }
+        div class={ "side " (class) } {
+            h3 { (heading) }
             @if text.is_empty() {
                 p.empty { (empty) }
             } @else {

@@ -17,12 +17,20 @@ mod pages;
 use actix_web::{HttpResponse, web};
 use optimist::Error;
 
-/// The pages, the forms they post to, and their style sheet and script.
-pub fn configure(config: &mut web::ServiceConfig) {
+/// The pages, the forms they post to (of at most `form_limit` bytes, 413
+/// beyond), and their style sheet and script.
+pub fn configure(config: &mut web::ServiceConfig, form_limit: usize) {
     config
-        .app_data(web::FormConfig::default().error_handler(|e, _| {
-            Error::BadRequest(format!("the form cannot be read: {e}")).into()
-        }))
+        .app_data(
+            web::FormConfig::default()
+                .limit(form_limit)
+                .error_handler(|e, _| match e {
+                    actix_web::error::UrlencodedError::Overflow { .. } => {
+                        Error::PayloadTooLarge.into()
+                    }
+                    e => Error::BadRequest(format!("the form cannot be read: {e}")).into(),
+                }),
+        )
         .route("/", web::get().to(pages::index))
         .route("/docs/new", web::get().to(pages::new_form))
         .route("/docs", web::post().to(pages::create))

@@ -5,12 +5,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::{Markup, html};
 use optimist::actix_web::Path;
-use optimist::{PageRequest, Preconditions, Tagged};
+use optimist::{PageRequest, Preconditions, Versioned};
 use serde::Deserialize;
 
-use super::edit::{Draft, DraftForm, text_form};
+use super::edit::{Draft, DraftForm, Shows, saved_page, text_form};
 use super::layout::{error_page, notice, page, respond, see_other, status};
-use crate::model::{DocView, NewDoc, Revision};
+use crate::model::{Doc, DocView, NewDoc, Revision};
 use crate::revisions;
 use crate::routes::App;
 
@@ -42,18 +42,18 @@ pub async fn index(app: State, page_request: web::Query<PageRequest<u64>>) -> Ht
         }
         @if let Some(next) = next { p { a href=(next) rel="next" { "More documents" } } }
     };
-    respond(StatusCode::OK, &page("Documents", &main))
+    respond(StatusCode::OK, page("Documents", &main))
 }
 
 /// `GET /docs/new`: an empty form.
 pub async fn new_form() -> HttpResponse {
     let draft = Draft::default();
-    respond(StatusCode::OK, &new_page(&draft, None))
+    respond(StatusCode::OK, new_page((&draft, Shows::Stored), None))
 }
 
 /// The form for a new document holding `draft`, with `problem` said
 /// above it where the last try was refused.
-pub fn new_page(draft: &Draft, problem: Option<&Markup>) -> Markup {
+pub fn new_page(draft: (&Draft, Shows), problem: Option<&Markup>) -> Markup {
     let main = html! {
         h1 { "New document" }
         @if let Some(problem) = problem { (problem) }
@@ -75,13 +75,13 @@ pub async fn create(app: State, form: web::Form<DraftForm>) -> HttpResponse {
             likes: 0,
             access_key: access_key()?,
         };
-        app.docs.post::<DocView>(&new).await.map(Tagged::into_body)
+        app.docs.post::<DocView>(&new).await
     };
     match created.await {
-        Ok(doc) => see_other(&format!("/docs/{}?saved=1", doc.id)),
+        Ok(doc) => see_other(&saved_page(doc, None, false, form.token())),
         Err(e) => {
             let problem = notice("problem", &html! { "Not created: " (e) });
-            respond(status(&e), &new_page(&draft, Some(&problem)))
+            respond(status(&e), new_page((&draft, Shows::Typed), Some(&problem)))
         }
     }
 }
@@ -110,6 +110,12 @@ pub struct Shown {
     /// The save was a merge the person made.
     #[serde(default)]
     merged: bool,
+    /// The save found the document already as it asked: no new version.
+    #[serde(default)]
+    unchanged: bool,
+    /// The token of the browser's draft that the save sent, which the
+    /// page lets the script clear.
+    draft: Option<String>,
     /// The person dropped their edit.
     #[serde(default)]
     discarded: bool,
@@ -127,9 +133,9 @@ pub async fn show(app: State, Path(id): Path<u64>, shown: web::Query<Shown>) -> 
     };
     let doc = <DocView as optimist::View<_>>::view(doc.value());
     let main = html! {
-        (report)
         article {
             h1 { (doc.title) }
+            (report)
             p.meta {
                 "Version " (doc.version) " · " (doc.likes) " likes"
                 @if !doc.tags.is_empty() { " · tags: " (doc.tags.join(", ")) }
@@ -146,7 +152,7 @@ pub async fn show(app: State, Path(id): Path<u64>, shown: web::Query<Shown>) -> 
             a href={ "/docs/" (id) "/history" } { "History" }
         }
     };
-    respond(StatusCode::OK, &page(&doc.title, &main))
+    respond(StatusCode::OK, page(&doc.title, &main))
 }
 
 /// The notice after a save or a discarded edit; a save that was merged
@@ -157,38 +163,45 @@ async fn saved_report(
     shown: &Shown,
 ) -> Result<Markup, optimist::Error> {
     if shown.discarded {
-        return Ok(html! { div data-clear-draft=(doc.id) {
-            (notice("info", &html! { "Your edit was discarded." }))
-        } });
+        return Ok(notice("info", &html! { "Your edit was discarded." }));
     }
-    let Some(saved) = shown.saved else {
+    let Some(saved) = shown.saved.filter(|&v| v >= 1) else {
         return Ok(html! {});
     };
-    let from = shown.from.unwrap_or(saved.saturating_sub(1));
-    let others = (from + 1..saved).collect::<Vec<_>>();
+    // The page of a create clears the new-document form's draft.
+    let draft = if shown.from.is_some() {
+        doc.id.to_string()
+    } else {
+        "new".to_owned()
+    };
+    let token = shown.draft.as_deref().unwrap_or_default();
+    let from = shown.from.unwrap_or(saved - 1).min(saved);
+    let what = if shown.unchanged {
+        "Nothing to save: the document already said what you sent, at version"
+    } else if shown.merged {
+        "Saved your merge as version"
+    } else if shown.from.is_none() {
+        "Created as version"
+    } else {
+        "Saved as version"
+    };
+    // The versions others saved while the person edited, where this save
+    // made a new one after them.
+    let others: Vec<u32> = if shown.unchanged {
+        Vec::new()
+    } else {
+        (from + 1..saved).collect()
+    };
     let kept = if others.is_empty() {
         Vec::new()
     } else {
         revisions::between(app, doc, from, saved).await?
     };
     let at = |v: u32| kept.iter().find(|r| r.version == v);
-    let what = if shown.merged {
-        "Saved your merge"
-    } else if saved == 1 {
-        "Created"
-    } else {
-        "Saved"
-    };
-    // A document's first save also ends the draft of the new-document form.
-    let drafts = if saved == 1 {
-        format!("{} new", doc.id)
-    } else {
-        doc.id.to_string()
-    };
     Ok(html! {
-        div data-clear-draft=(drafts) {
+        div data-saved-draft=(draft) data-token=(token) {
             (notice("saved", &html! {
-                p { (what) " as version " (saved) "." }
+                p { (what) " " (saved) "." }
                 @if let (Some(first), Some(last)) = (others.first(), others.last()) {
                     p {
                         "While you edited, "
@@ -198,14 +211,12 @@ async fn saved_report(
                 }
             }))
             @if let (Some(base), Some(theirs), Some(yours)) = (at(from), at(saved - 1), at(saved)) {
-                @if !others.is_empty() {
-                    details.merged open {
-                        summary { "What was merged" }
-                        h2 { "Their changes" }
-                        (super::diff::revisions(base, theirs))
-                        h2 { "Your changes" }
-                        (super::diff::revisions(theirs, yours))
-                    }
+                details.merged open {
+                    summary { "What was merged" }
+                    h2 { "Their changes" }
+                    (super::diff::revisions(base, theirs))
+                    h2 { "Your changes" }
+                    (super::diff::revisions(theirs, yours))
                 }
             }
         }
@@ -245,7 +256,7 @@ pub async fn history(
                 (super::diff::revisions(old, new))
             }
         } @else if compare.from.is_some() || compare.to.is_some() {
-            (notice("problem", &html! { "These versions are not kept: the history holds the last 21." }))
+            (notice("problem", &html! { "These versions are not kept: the history holds the last " (Doc::HISTORY) "." }))
         }
         table.history {
             caption { "The kept versions, newest first" }
@@ -268,7 +279,7 @@ pub async fn history(
         }
         (compare_form(id, &kept))
     };
-    respond(StatusCode::OK, &page(&format!("History of {title}"), &main))
+    respond(StatusCode::OK, page(&format!("History of {title}"), &main))
 }
 
 /// The form that picks two versions to compare.

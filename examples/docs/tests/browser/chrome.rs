@@ -106,7 +106,7 @@ pub trait Person {
     /// Clicks the element that `css` selects.
     async fn click(&self, css: &str);
     /// The property `name` of the element `css` selects: a field's
-    /// `value` now, or the `textContent` that a screen reader reads.
+    /// `value` now, or an element's `textContent`, hidden labels included.
     async fn value_of_prop(&self, css: &str, name: &str) -> String;
 }
 

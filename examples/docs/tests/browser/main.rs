@@ -95,7 +95,7 @@ async fn different_paragraphs(wiki: &Wiki) {
     );
     assert_eq!(
         ann.value_of_prop("details.merged ins", "textContent").await,
-        "added: Day three: beach, then dinner",
+        "added: + Day three: beach, then dinner",
         "their change is shown as merged"
     );
     screenshot(ann, wiki.backend, "merged").await;
@@ -109,11 +109,13 @@ async fn same_paragraph(wiki: &Wiki) {
     wiki.document(20).await;
     wiki.edit(ann, 20).await;
     wiki.edit(bob, 20).await;
+    bob.type_into("#title", "Trip plan, Bob's").await;
     bob.type_into("#body", &PLAN.replace("museum", "museum and lunch"))
         .await;
     bob.click("#save").await;
     bob.see(".notice.saved").await;
 
+    ann.type_into("#title", "Our trip").await;
     ann.type_into("#body", &PLAN.replace("museum", "old town"))
         .await;
     ann.click("#save").await;
@@ -121,6 +123,10 @@ async fn same_paragraph(wiki: &Wiki) {
     assert_eq!(
         ann.text_of("#merge-title").await,
         "Your edit overlaps with changes saved since you opened it"
+    );
+    assert_eq!(
+        ann.text_of("#title .side.theirs").await,
+        "Theirs (version 2)\nTrip plan, Bob's"
     );
     let sides = ann
         .find_all(fantoccini::Locator::Css("#body-0 .side"))
@@ -154,8 +160,17 @@ async fn same_paragraph(wiki: &Wiki) {
 
     // Saving without a choice is stopped by the browser: every place is
     // required, so the form is not sent.
+    let valid = "return document.getElementById('merge').checkValidity()";
+    assert_eq!(ann.execute(valid, vec![]).await.unwrap(), json!(false));
     ann.click("#save-merge").await;
-    assert_eq!(ann.current_url().await.unwrap().path(), "/docs/20/edit");
+    let undecided = "return document.querySelectorAll('#merge input:invalid').length";
+    let undecided = ann.execute(undecided, vec![]).await.unwrap();
+    assert_eq!(
+        undecided,
+        json!(6),
+        "two places, three radios each, none chosen"
+    );
+    ann.click("label[for='title-theirs']").await;
     ann.click("label[for='body-0-edit']").await;
     ann.type_into(
         "#body-0-text",
@@ -172,17 +187,22 @@ async fn same_paragraph(wiki: &Wiki) {
         wiki.text(20).await,
         "Day one: old town, then lunch at the museum\n\nDay two: hike\n\nDay three: beach\n"
     );
+    assert_eq!(
+        ann.text_of("article h1").await,
+        "Trip plan, Bob's",
+        "his title, taken"
+    );
 
     ann.click("nav.actions a[href='/docs/20/history']").await;
     assert_eq!(
         ann.text_of("table.history tbody tr:first-child").await,
-        "3 Trip plan Changes in version 3"
+        "3 Trip plan, Bob's Changes in version 3"
     );
     ann.click("a[href='/docs/20/history?from=1&to=2']").await;
     assert_eq!(
         ann.value_of_prop("section.compared .diff ins", "textContent")
             .await,
-        "added: Day one: museum and lunch",
+        "added: + Day one: museum and lunch",
         "Bob's edit is in the history"
     );
     screenshot(ann, wiki.backend, "history").await;
@@ -271,6 +291,16 @@ async fn stale_tab_reloaded(wiki: &Wiki) {
             .unwrap()
             .is_some()
     );
+
+    // Back on the saved page, reloaded, with a new draft typed since: the
+    // page clears only the draft its save sent, not this one.
+    let again = "Day one: science museum\n\nDay two: hike, twice\n\nDay three: lake\n";
+    ann.type_into("#body", again).await;
+    ann.back().await.unwrap();
+    ann.see(".notice.saved").await;
+    wiki.edit(ann, 40).await;
+    ann.see("#draft-notice p").await;
+    assert_eq!(ann.value_of_prop("#body", "value").await, again);
 }
 
 async fn two_people_edit(backend: Backend) {
