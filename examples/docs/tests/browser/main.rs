@@ -46,6 +46,22 @@ impl Wiki {
         person.see("textarea#body").await;
     }
 
+    /// Document `id` holding [`PLAN`], open in both people's edit forms.
+    async fn open_in_both(&self, id: u64) {
+        self.document(id).await;
+        self.edit(&self.ann, id).await;
+        self.edit(&self.bob, id).await;
+    }
+
+    /// `person` types `title` (where given) and `body` into the form and saves.
+    async fn save(&self, person: &Client, title: Option<&str>, body: &str) {
+        if let Some(title) = title {
+            person.type_into("#title", title).await;
+        }
+        person.type_into("#body", body).await;
+        person.click("#save").await;
+    }
+
     /// The document's text as the API reads it.
     async fn text(&self, id: u64) -> String {
         let doc = self
@@ -73,13 +89,11 @@ async fn different_paragraphs(wiki: &Wiki) {
     wiki.edit(ann, id).await;
     wiki.edit(&wiki.bob, id).await;
     let bobs = "Day one: museum\n\nDay two: hike\n\nDay three: beach, then dinner\n";
-    wiki.bob.type_into("#body", bobs).await;
-    wiki.bob.click("#save").await;
+    wiki.save(&wiki.bob, None, bobs).await;
     assert_eq!(wiki.bob.text_of(".notice").await, "Saved as version 2.");
 
     let anns = "Day one: museum and old town\n\nDay two: hike\n\nDay three: beach\n";
-    ann.type_into("#body", anns).await;
-    ann.click("#save").await;
+    wiki.save(ann, None, anns).await;
     let notice = ann.text_of(".notice").await;
     assert!(
         notice.starts_with(
@@ -106,19 +120,12 @@ async fn different_paragraphs(wiki: &Wiki) {
 /// saves it, and the history shows both edits.
 async fn same_paragraph(wiki: &Wiki) {
     let (ann, bob) = (&wiki.ann, &wiki.bob);
-    wiki.document(20).await;
-    wiki.edit(ann, 20).await;
-    wiki.edit(bob, 20).await;
-    bob.type_into("#title", "Trip plan, Bob's").await;
-    bob.type_into("#body", &PLAN.replace("museum", "museum and lunch"))
-        .await;
-    bob.click("#save").await;
+    wiki.open_in_both(20).await;
+    let bobs = PLAN.replace("museum", "museum and lunch");
+    wiki.save(bob, Some("Trip plan, Bob's"), &bobs).await;
     bob.see(".notice.saved").await;
-
-    ann.type_into("#title", "Our trip").await;
-    ann.type_into("#body", &PLAN.replace("museum", "old town"))
-        .await;
-    ann.click("#save").await;
+    let anns = PLAN.replace("museum", "old town");
+    wiki.save(ann, Some("Our trip"), &anns).await;
     ann.see("#merge-dialog").await;
     assert_eq!(
         ann.text_of("#merge-title").await,
@@ -212,18 +219,15 @@ async fn same_paragraph(wiki: &Wiki) {
 /// he deleted it, Ann keeps hers, and the rest of Bob's edit stays.
 async fn deleted_paragraph(wiki: &Wiki) {
     let (ann, bob) = (&wiki.ann, &wiki.bob);
-    wiki.document(30).await;
-    wiki.edit(ann, 30).await;
-    wiki.edit(bob, 30).await;
-    bob.type_into("#title", "Short trip").await;
-    bob.type_into("#body", "Day one: museum\n\nDay three: beach\n")
-        .await;
-    bob.click("#save").await;
-    bob.see(".notice.saved").await;
+    wiki.open_in_both(30).await;
+    let bobs = "Day one: museum
 
-    ann.type_into("#body", &PLAN.replace("hike", "long hike"))
+Day three: beach
+";
+    wiki.save(bob, Some("Short trip"), bobs).await;
+    bob.see(".notice.saved").await;
+    wiki.save(ann, None, &PLAN.replace("hike", "long hike"))
         .await;
-    ann.click("#save").await;
     ann.see("#merge-dialog").await;
     assert_eq!(
         ann.text_of("#body-0 .side:last-child").await,
@@ -261,8 +265,7 @@ async fn stale_tab_reloaded(wiki: &Wiki) {
     ann.type_into("#body", &anns).await;
 
     wiki.edit(bob, 40).await;
-    bob.type_into("#body", &PLAN.replace("beach", "lake")).await;
-    bob.click("#save").await;
+    wiki.save(bob, None, &PLAN.replace("beach", "lake")).await;
     bob.see(".notice.saved").await;
 
     ann.refresh().await.unwrap();
