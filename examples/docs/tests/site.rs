@@ -221,6 +221,20 @@ async fn merge_by_form(api: &Api) {
         "\"v26\"",
         "nothing written"
     );
+
+    // The history compares any two kept versions, and says which are not.
+    let compared = api.get("/docs/8/history?from=6&to=26", &[]).await;
+    let html = assert_page(&compared, 200);
+    assert!(
+        html.contains("Changes from version 6 to version 26"),
+        "{html}"
+    );
+    assert!(
+        html.contains("c, 5</del>") && html.contains("c, 25</ins>"),
+        "{html}"
+    );
+    let gone = api.get("/docs/8/history?from=1&to=26", &[]).await;
+    assert!(assert_page(&gone, 200).contains("These versions are not kept"));
 }
 
 /// Malformed requests are problems, as everywhere in the service.
