@@ -21,10 +21,14 @@
   };
   const write = (key, value) => localStorage.setItem(key, JSON.stringify(value));
 
-  // Sends, with the form, a token that the saved page hands back.
-  function stamp(form, key) {
+  // Sends, with the form, a token that the saved page hands back; only
+  // where the kept draft is what the form sends (another tab, or Back and
+  // more typing, may have moved the draft on since).
+  function stamp(form, key, sent) {
     const draft = read(key);
-    if (!draft) return;
+    if (!draft || draft.title !== sent.title || draft.body !== sent.body || draft.version !== sent.version) {
+      return;
+    }
     draft.token = Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
     write(key, draft);
     let input = form.elements.draft;
@@ -63,7 +67,7 @@
       }
     }
     form.addEventListener("input", () => write(key, shown()));
-    form.addEventListener("submit", () => stamp(form, key));
+    form.addEventListener("submit", () => stamp(form, key, shown()));
   }
 
   function announce(form, draft, loaded, discard) {
@@ -89,9 +93,24 @@
     notice.replaceChildren(text, button);
   }
 
+  // A short fingerprint of a text (FNV-1a), to tell two merge pages of
+  // the same versions apart when the person's text differs.
+  function fingerprint(text) {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) {
+      hash ^= text.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    return hash.toString(36);
+  }
+
   // The merge page: its choices and written merges survive a reload too.
   function keepChoices(form) {
-    const key = "optimist-merge:" + form.dataset.merge;
+    const { title, body, base } = form.elements;
+    const prefix = "optimist-merge:" + form.dataset.draftOf + ":";
+    const key = prefix + form.dataset.merge + ":" + fingerprint(title.value + "\u0000" + body.value);
+    // Choices made on an earlier merge page of this document are stale.
+    keys().filter((k) => k.startsWith(prefix) && k !== key).forEach((k) => localStorage.removeItem(k));
     const fields = () => form.querySelectorAll("input[type=radio], [name$='-text']");
     const saved = read(key) || {};
     fields().forEach((field) => {
@@ -106,22 +125,34 @@
       });
       write(key, value);
     });
-    form.addEventListener("submit", () => stamp(form, draftKey(form.dataset.draftOf)));
+    const sent = { title: title.value, body: body.value, version: base.value };
+    form.addEventListener("submit", () => stamp(form, draftKey(form.dataset.draftOf), sent));
+  }
+
+  function keys() {
+    const all = [];
+    for (let i = 0; i < localStorage.length; i++) all.push(localStorage.key(i));
+    return all;
   }
 
   function forget(doc) {
     localStorage.removeItem(draftKey(doc));
-    for (let i = localStorage.length - 1; i >= 0; i--) {
-      const key = localStorage.key(i);
-      if (key && key.startsWith("optimist-merge:" + doc + ":")) localStorage.removeItem(key);
-    }
+    keys()
+      .filter((key) => key.startsWith("optimist-merge:" + doc + ":"))
+      .forEach((key) => localStorage.removeItem(key));
   }
 
   document.querySelectorAll("form[data-draft]").forEach(keepDrafts);
   document.querySelectorAll("form[data-merge]").forEach(keepChoices);
+  // The page of a successful save: the draft that save sent is done with.
   document.querySelectorAll("[data-saved-draft]").forEach((saved) => {
-    const draft = read(draftKey(saved.dataset.savedDraft));
-    if (draft && draft.token && draft.token === saved.dataset.token) forget(saved.dataset.savedDraft);
+    const token = saved.dataset.savedDraft;
+    keys()
+      .filter((key) => key.startsWith("optimist-draft:"))
+      .forEach((key) => {
+        const draft = read(key);
+        if (token && draft && draft.token === token) forget(key.slice("optimist-draft:".length));
+      });
   });
   document.querySelectorAll("a[data-discard]").forEach((link) => {
     link.addEventListener("click", () => forget(link.dataset.discard));

@@ -85,7 +85,15 @@ async fn refused_saves(api: &Api) {
     );
 
     // A document page told of a save that never was does not fail.
-    assert_page(&api.get("/docs/7?saved=0&from=9", &[]).await, 200);
+    // Nor of one far beyond it: every number in the address is bounded.
+    for query in [
+        "saved=0&from=9",
+        "saved=4294967295&from=4294967295",
+        "saved=4294967295&from=0",
+    ] {
+        let page = api.get(&format!("/docs/7?{query}"), &[]).await;
+        assert!(!assert_page(&page, 200).contains("notice"), "{query}");
+    }
 
     // Browsers send line breaks as CRLF; the document keeps LF.
     let saved = post_form(
@@ -95,15 +103,27 @@ async fn refused_saves(api: &Api) {
             ("title", "Notes"),
             ("body", "a\r\n\r\nb\r\n"),
             ("version", "1"),
+            ("draft", "t0ken"),
         ],
     )
     .await;
-    assert!(assert_page(&saved, 200).contains("Saved as version 2."));
+    let html = assert_page(&saved, 200);
+    assert!(html.contains("Saved as version 2."));
+    // The page hands back the draft's token for the script, and only a
+    // token of letters and digits.
+    assert!(html.contains(r#"data-saved-draft="t0ken""#), "{html}");
     assert_eq!(api.get("/api/docs/7", &[]).await.json()["body"], "a\n\nb\n");
 
     // The same text again is no new version, and the page says so.
     let same = [("title", "Notes"), ("body", "a\n\nb\n"), ("version", "2")];
+    let mut same = same.to_vec();
+    same.push(("draft", "\"><script>"));
     let same = post_form(api, "/docs/7/edit", &same).await;
+    assert!(
+        same.text.contains(r#"data-saved-draft="""#),
+        "{}",
+        same.text
+    );
     assert!(
         assert_page(&same, 200).contains("Nothing to save"),
         "{}",
@@ -185,6 +205,19 @@ async fn merge_by_form(api: &Api) {
     };
     let undecided = merge(&[("title-choice", "theirs")]).await;
     assert!(assert_page(&undecided, 409).contains("merge-dialog"));
+    // A form that leaves a place out of `places` does not skip it: the
+    // server works the places out again from the kept versions.
+    let tampered = [
+        ("base", "1"),
+        ("basis", "history"),
+        ("current", "2"),
+        ("title", "T, mine"),
+        ("body", "a, mine\n\nb\n\nc\n"),
+        ("places", "title"),
+        ("title-choice", "theirs"),
+    ];
+    let tampered = post_form(api, "/docs/8/merge", &tampered).await;
+    assert!(assert_page(&tampered, 409).contains("merge-dialog"));
     assert_eq!(
         api.get("/api/docs/8", &[]).await.etag(),
         "\"v3\"",

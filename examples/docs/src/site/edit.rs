@@ -43,6 +43,9 @@ pub struct DraftForm {
     /// The browser's token for the draft this form sent (see `app.js`).
     #[serde(default)]
     draft: Option<String>,
+    /// A new-document form's draft key (see [`DraftForm::key`]).
+    #[serde(default)]
+    key: Option<String>,
 }
 
 impl DraftForm {
@@ -63,6 +66,15 @@ impl DraftForm {
     /// The draft's token, where it is one the script makes.
     pub fn token(&self) -> Option<&str> {
         token(self.draft.as_deref())
+    }
+
+    /// The key the browser keeps this form's draft under: `new`, or the
+    /// id of the document a deleted page's text came from.
+    pub fn key(&self) -> &str {
+        self.key
+            .as_deref()
+            .filter(|k| !k.is_empty() && k.len() <= 20 && k.bytes().all(|b| b.is_ascii_digit()))
+            .unwrap_or("new")
     }
 }
 
@@ -123,6 +135,8 @@ pub fn text_form(
             div #draft-notice role="status" hidden {}
             @if let Some(version) = version {
                 input type="hidden" name="version" value=(version);
+            } @else {
+                input type="hidden" name="key" value=(key);
             }
             p {
                 label for="title" { "Title" }
@@ -251,7 +265,7 @@ fn answer(
             StatusCode::CONFLICT,
             super::merge::page(id, draft, &conflict),
         ),
-        Err(e) if e.status() == 404 => respond(StatusCode::NOT_FOUND, deleted_page(draft)),
+        Err(e) if e.status() == 404 => respond(StatusCode::NOT_FOUND, deleted_page(id, draft)),
         Err(e) => {
             let problem = notice("problem", &html! { "Not saved: " (e) });
             respond(
@@ -264,7 +278,7 @@ fn answer(
 
 /// The document was deleted while the person edited it: their text, and
 /// the way to keep it as a new document.
-fn deleted_page(draft: &Draft) -> Markup {
+fn deleted_page(id: u64, draft: &Draft) -> Markup {
     let problem = notice(
         "problem",
         &html! {
@@ -272,7 +286,9 @@ fn deleted_page(draft: &Draft) -> Markup {
              Your text is below; create it as a new document to keep it."
         },
     );
-    super::pages::new_page((draft, Shows::Typed), Some(&problem))
+    // The draft stays under the document's own key, so the text is kept
+    // once, and the new document's saved page clears it.
+    super::pages::new_page(&id.to_string(), (draft, Shows::Typed), Some(&problem))
 }
 
 /// `POST /docs/{id}/merge`: saves the merge the person settled on the

@@ -168,7 +168,7 @@ impl Place {
                     (side("theirs", &format!("Theirs (version {current})"), &self.theirs, "They deleted this."))
                 }
                 fieldset.choices {
-                    legend { "Which to keep" }
+                    legend { "Which to keep" span.hidden { ": " (self.legend) } }
                     div.options {
                         (choice(name, "mine", "Keep mine"))
                         (choice(name, "theirs", "Take theirs"))

@@ -48,16 +48,19 @@ pub async fn index(app: State, page_request: web::Query<PageRequest<u64>>) -> Ht
 /// `GET /docs/new`: an empty form.
 pub async fn new_form() -> HttpResponse {
     let draft = Draft::default();
-    respond(StatusCode::OK, new_page((&draft, Shows::Stored), None))
+    respond(
+        StatusCode::OK,
+        new_page("new", (&draft, Shows::Stored), None),
+    )
 }
 
-/// The form for a new document holding `draft`, with `problem` said
-/// above it where the last try was refused.
-pub fn new_page(draft: (&Draft, Shows), problem: Option<&Markup>) -> Markup {
+/// The form for a new document holding `draft`, its draft kept under
+/// `key`, with `problem` said above it where the last try was refused.
+pub fn new_page(key: &str, draft: (&Draft, Shows), problem: Option<&Markup>) -> Markup {
     let main = html! {
         h1 { "New document" }
         @if let Some(problem) = problem { (problem) }
-        (text_form("/docs", "new", draft, None, "Create"))
+        (text_form("/docs", key, draft, None, "Create"))
     };
     page("New document", &main)
 }
@@ -81,7 +84,10 @@ pub async fn create(app: State, form: web::Form<DraftForm>) -> HttpResponse {
         Ok(doc) => see_other(&saved_page(doc, None, false, form.token())),
         Err(e) => {
             let problem = notice("problem", &html! { "Not created: " (e) });
-            respond(status(&e), new_page((&draft, Shows::Typed), Some(&problem)))
+            respond(
+                status(&e),
+                new_page(form.key(), (&draft, Shows::Typed), Some(&problem)),
+            )
         }
     }
 }
@@ -165,14 +171,10 @@ async fn saved_report(
     if shown.discarded {
         return Ok(notice("info", &html! { "Your edit was discarded." }));
     }
-    let Some(saved) = shown.saved.filter(|&v| v >= 1) else {
+    // Only a version the document has reached; the address is the
+    // client's to write, so every number is bounded before use.
+    let Some(saved) = shown.saved.filter(|&v| (1..=doc.version).contains(&v)) else {
         return Ok(html! {});
-    };
-    // The page of a create clears the new-document form's draft.
-    let draft = if shown.from.is_some() {
-        doc.id.to_string()
-    } else {
-        "new".to_owned()
     };
     let token = shown.draft.as_deref().unwrap_or_default();
     let from = shown.from.unwrap_or(saved - 1).min(saved);
@@ -187,22 +189,17 @@ async fn saved_report(
     };
     // The versions others saved while the person edited, where this save
     // made a new one after them.
-    let others: Vec<u32> = if shown.unchanged {
-        Vec::new()
-    } else {
-        (from + 1..saved).collect()
-    };
-    let kept = if others.is_empty() {
-        Vec::new()
-    } else {
-        revisions::between(app, doc, from, saved).await?
+    let others = (!shown.unchanged && from + 1 < saved).then_some((from + 1, saved - 1));
+    let kept = match others {
+        Some(_) => revisions::between(app, doc, from, saved).await?,
+        None => Vec::new(),
     };
     let at = |v: u32| kept.iter().find(|r| r.version == v);
     Ok(html! {
-        div data-saved-draft=(draft) data-token=(token) {
+        div data-saved-draft=(token) {
             (notice("saved", &html! {
                 p { (what) " " (saved) "." }
-                @if let (Some(first), Some(last)) = (others.first(), others.last()) {
+                @if let Some((first, last)) = others {
                     p {
                         "While you edited, "
                         @if first == last { "version " (first) " was" } @else { "versions " (first) " to " (last) " were" }
@@ -210,7 +207,7 @@ async fn saved_report(
                     }
                 }
             }))
-            @if let (Some(base), Some(theirs), Some(yours)) = (at(from), at(saved - 1), at(saved)) {
+            @if let (Some(_), Some(base), Some(theirs), Some(yours)) = (others, at(from), at(saved - 1), at(saved)) {
                 details.merged open {
                     summary { "What was merged" }
                     h2 { "Their changes" }

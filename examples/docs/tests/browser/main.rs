@@ -73,6 +73,12 @@ impl Wiki {
     }
 }
 
+/// What `person`'s browser keeps as the draft of document `id`.
+async fn kept_draft(person: &Client, id: u64) -> serde_json::Value {
+    let script = format!("return localStorage.getItem('optimist-draft:{id}')");
+    person.execute(&script, vec![]).await.unwrap()
+}
+
 /// Ann writes a new document; both open it; Bob changes the last day,
 /// Ann the first; both saves land, and Ann is told hers was merged.
 async fn different_paragraphs(wiki: &Wiki) {
@@ -199,6 +205,8 @@ async fn same_paragraph(wiki: &Wiki) {
         "Trip plan, Bob's",
         "his title, taken"
     );
+    let draft = kept_draft(ann, 20).await;
+    assert_eq!(draft, serde_json::Value::Null, "the saved draft is gone");
 
     ann.click("nav.actions a[href='/docs/20/history']").await;
     assert_eq!(
@@ -285,6 +293,7 @@ async fn stale_tab_reloaded(wiki: &Wiki) {
     );
 
     // Saved: the draft is gone, and the form shows the document as it is.
+    assert_eq!(kept_draft(ann, 40).await, serde_json::Value::Null);
     wiki.edit(ann, 40).await;
     assert!(
         ann.see("#draft-notice")
