@@ -68,13 +68,10 @@ impl App {
     /// Keys (`Idempotency-Key`) hold their answers for `lifetime`, and
     /// their fingerprints are kept under `secret` where one is given.
     #[must_use]
-    pub fn with_keys(mut self, lifetime: Duration, secret: Option<&str>) -> App {
-        let policy = self.docs.policy().key_lifetime(lifetime);
-        self.docs = self.docs.with_policy(policy);
-        if let Some(secret) = secret {
-            self.docs = self.docs.fingerprint_secret(secret);
+    pub fn with_keys(self, lifetime: Duration, secret: Option<&str>) -> App {
+        App {
+            docs: self.docs.with_keys(lifetime, secret),
         }
-        self
     }
 }
 

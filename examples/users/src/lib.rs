@@ -51,13 +51,10 @@ impl App {
     /// Keys (`Idempotency-Key`) hold their answers for `lifetime`, and
     /// their fingerprints are kept under `secret` where one is given.
     #[must_use]
-    pub fn with_keys(mut self, lifetime: Duration, secret: Option<&str>) -> App {
-        let policy = self.users.policy().key_lifetime(lifetime);
-        self.users = self.users.with_policy(policy);
-        if let Some(secret) = secret {
-            self.users = self.users.fingerprint_secret(secret);
+    pub fn with_keys(self, lifetime: Duration, secret: Option<&str>) -> App {
+        App {
+            users: self.users.with_keys(lifetime, secret),
         }
-        self
     }
 }
 

@@ -329,6 +329,31 @@ where
         self
     }
 
+    /// The two settings of `Idempotency-Key` that a service's
+    /// configuration makes: answers are kept for `lifetime`
+    /// ([`Policy::key_lifetime`]), and fingerprints under `secret` where
+    /// one is given ([`fingerprint_secret`](Collection::fingerprint_secret)).
+    ///
+    /// ```
+    /// # #[derive(optimist::Versioned, serde::Serialize, serde::Deserialize, Clone, Debug)]
+    /// # struct Note { id: u64, version: u64, text: String }
+    /// use std::time::Duration;
+    /// let secret = std::env::var("KEY_SECRET").ok();
+    /// let notes = optimist::Collection::new(optimist::MemoryStore::<Note>::new(), "/notes")
+    ///     .with_keys(Duration::from_secs(3600), secret.as_deref());
+    /// let hourly = optimist::Policy::DEFAULT.key_lifetime(Duration::from_secs(3600));
+    /// assert_eq!(*notes.policy(), hourly);
+    /// ```
+    #[must_use]
+    pub fn with_keys(self, lifetime: core::time::Duration, secret: Option<&str>) -> Self {
+        let policy = self.policy.key_lifetime(lifetime);
+        let keyed = self.with_policy(policy);
+        match secret {
+            Some(secret) => keyed.fingerprint_secret(secret),
+            None => keyed,
+        }
+    }
+
     /// Keep the fingerprints of keyed requests as HMAC-SHA256 under
     /// `secret` (32 random bytes, say, from the service's configuration,
     /// the same for every process that shares the store), instead of
