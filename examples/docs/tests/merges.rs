@@ -108,6 +108,43 @@ async fn merges(backend: Backend) {
     );
 }
 
+/// Texts that differ in thousands of places (two lines alternating, each
+/// side edited everywhere) are not merged line by line, which would take
+/// seconds and list thousands of regions: the 409 holds one region, the
+/// whole text, and says why.
+async fn texts_too_different_to_merge(backend: Backend) {
+    let service = Service::start(&DOCS, &fresh_database(backend).await);
+    let api = service.client();
+    let text = |every: usize| -> String {
+        (0..6_000)
+            .map(|i| if i % every == 0 { "a\n" } else { "b\n" })
+            .collect()
+    };
+    let mut doc = DOCS.new_body(5, "Plan");
+    doc["body"] = json!(text(2));
+    assert_eq!(api.create(&doc).await.status, 201);
+    assert_eq!(from_v1(&api, json!({"body": text(3)})).await.0, 200);
+    let (status, problem) = from_v1(&api, json!({"body": text(5)})).await;
+    assert_eq!(status, 409, "{problem}");
+    let body = &problem["conflicts"][0];
+    assert_eq!(
+        body["reason"],
+        "the texts differ in too many places to merge line by line"
+    );
+    assert_eq!(body["regions"].as_array().map(Vec::len), Some(1));
+    assert_eq!(body["regions"][0]["yours"], text(5));
+}
+
+#[tokio::test]
+async fn sqlite_texts_too_different_to_merge() {
+    texts_too_different_to_merge(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_texts_too_different_to_merge() {
+    texts_too_different_to_merge(Backend::Postgres).await;
+}
+
 #[tokio::test]
 async fn sqlite_merges() {
     merges(Backend::Sqlite).await;

@@ -247,9 +247,7 @@ impl<'a> ThreeWay<'a> {
     pub fn text<S: Text>(&mut self, index: usize, yours: &mut S, current: &S) {
         self.kind(index, yours, current, |base, yours, current| {
             let base = base.as_str().ok_or((Vec::new(), None))?;
-            merge_text(base, yours.as_text(), current.as_text())
-                .map(S::from_text)
-                .map_err(|regions| (regions, None))
+            text::merge_explained(base, yours.as_text(), current.as_text()).map(S::from_text)
         });
     }
 

@@ -1,8 +1,10 @@
 //! Three-way merge of text, line by line (`similar`'s `TextMerge`, which
 //! decides regions as `diff3` and git's xdiff do).
 
+use std::time::{Duration, Instant};
+
 use serde::Serialize;
-use similar::{MergeRegion, MergeResolution, TextMerge};
+use similar::{Algorithm, DiffOp, MergeRegion, MergeResolution, TextMerge, capture_diff_deadline};
 
 /// A string type a `#[versioned(text)]` field may have.
 ///
@@ -96,16 +98,107 @@ impl Region {
 /// # Errors
 /// The conflicting regions, in the order of the text.
 pub fn merge_text(base: &str, yours: &str, current: &str) -> Result<String, Vec<Region>> {
+    merge_explained(base, yours, current).map_err(|(regions, _)| regions)
+}
+
+/// The most changed runs of lines either side may have against the base
+/// for a line merge: past it, the merge would list thousands of regions,
+/// which no person settles, and its cost grows with their square.
+const MAX_CHANGES: usize = 1_000;
+
+/// The time either side's diff against the base may take before the text
+/// counts as too different to merge: a bound on the work a request can
+/// make, whatever its text.
+const BUDGET: Duration = Duration::from_millis(50);
+
+/// [`merge_text`], with the reason where the texts are too different to
+/// merge line by line: then the whole text is one region.
+pub(crate) fn merge_explained(
+    base: &str,
+    yours: &str,
+    current: &str,
+) -> Result<String, (Vec<Region>, Option<String>)> {
+    if !mergeable(base, yours, current) {
+        return Err((
+            vec![whole(base, yours, current)],
+            Some(TOO_DIFFERENT.to_owned()),
+        ));
+    }
     let merge = TextMerge::from_lines(base, yours, current);
     if !merge.is_conflicted() {
         return Ok(merge.to_string());
     }
-    Err(merge
-        .regions()
-        .iter()
-        .filter(|region| region.resolution() == MergeResolution::Conflict)
-        .map(|region| conflict(&merge, region))
-        .collect())
+    Err((
+        merge
+            .regions()
+            .iter()
+            .filter(|region| region.resolution() == MergeResolution::Conflict)
+            .map(|region| conflict(&merge, region))
+            .collect(),
+        None,
+    ))
+}
+
+const TOO_DIFFERENT: &str = "the texts differ in too many places to merge line by line";
+
+/// Texts of at most this many lines are merged without the check of
+/// [`mergeable`]: the worst of them (two lines alternating, edited
+/// everywhere) merges in a few milliseconds, less than the check costs a
+/// common merge.
+const CHECKED_FROM: usize = 2_000;
+
+/// Whether each side's changes to `base` are few enough, and found fast
+/// enough, for a line merge to be cheap and its regions few.
+fn mergeable(base: &str, yours: &str, current: &str) -> bool {
+    if [base, yours, current]
+        .into_iter()
+        .all(|t| line_breaks(t) <= CHECKED_FROM)
+    {
+        return true;
+    }
+    let base = lines_of(base);
+    [yours, current].into_iter().all(|side| {
+        let side = lines_of(side);
+        let deadline = Instant::now() + BUDGET;
+        let ops = capture_diff_deadline(
+            Algorithm::Myers,
+            &base,
+            0..base.len(),
+            &side,
+            0..side.len(),
+            Some(deadline),
+        );
+        let changes = ops
+            .iter()
+            .filter(|op| !matches!(op, DiffOp::Equal { .. }))
+            .count();
+        changes <= MAX_CHANGES && Instant::now() < deadline
+    })
+}
+
+/// How many line breaks `text` has, counted in blocks that the compiler
+/// vectorises (a byte-wise filter runs at a tenth of the speed, which a
+/// 100 KB merge would feel).
+fn line_breaks(text: &str) -> usize {
+    text.as_bytes()
+        .chunks(128)
+        .map(|block| usize::from(block.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'))))
+        .sum()
+}
+
+/// The lines of `text`, each with its line break.
+fn lines_of(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n').collect()
+}
+
+/// The whole text as one region.
+fn whole(base: &str, yours: &str, current: &str) -> Region {
+    Region {
+        line: 1,
+        base: base.to_owned(),
+        yours: yours.to_owned(),
+        current: current.to_owned(),
+    }
 }
 
 /// How a person settles one region that both sides edited differently
@@ -146,6 +239,14 @@ pub fn resolve_text(
     current: &str,
     mut resolve: impl FnMut(usize, &Region) -> Resolution,
 ) -> String {
+    if !mergeable(base, yours, current) {
+        let region = whole(base, yours, current);
+        return match resolve(0, &region) {
+            Resolution::Yours => region.yours,
+            Resolution::Current => region.current,
+            Resolution::Written(lines) => lines,
+        };
+    }
     let merge = TextMerge::from_lines(base, yours, current);
     let mut text = String::with_capacity(yours.len().max(current.len()));
     let mut conflicts = 0;
@@ -242,6 +343,45 @@ mod tests {
             Resolution::Written(String::new())
         });
         assert_eq!(dropped, "a\nc\n");
+    }
+
+    #[test]
+    fn texts_that_differ_everywhere_are_one_region_with_a_reason() {
+        // Two lines repeated: thousands of tiny edits on each side, whose
+        // line merge would take seconds and list thousands of regions.
+        let text = |every: usize| -> String {
+            (0..20_000)
+                .map(|i| if i % every == 0 { "a\n" } else { "b\n" })
+                .collect()
+        };
+        let (base, yours, current) = (text(2), text(3), text(5));
+        let (regions, reason) = super::merge_explained(&base, &yours, &current).unwrap_err();
+        assert_eq!(regions.len(), 1);
+        assert_eq!((regions[0].line(), regions[0].yours()), (1, yours.as_str()));
+        assert_eq!(reason.as_deref(), Some(super::TOO_DIFFERENT));
+        let mine = resolve_text(&base, &yours, &current, |i, _| {
+            assert_eq!(i, 0);
+            Resolution::Yours
+        });
+        assert_eq!(mine, yours);
+        // A few edits in a long text still merge.
+        let long = (0..20_000)
+            .map(|i| format!("line {i}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n";
+        let (mine, theirs) = (
+            long.replacen("line 10\n", "ten\n", 1),
+            long.replacen("line 19000\n", "end\n", 1),
+        );
+        assert!(merge_text(&long, &mine, &theirs).is_ok());
+    }
+
+    #[test]
+    fn line_breaks_are_counted_in_every_block() {
+        assert_eq!(super::line_breaks(&"\n".repeat(1_000)), 1_000);
+        assert_eq!(super::line_breaks("a\nb"), 1);
+        assert_eq!(super::line_breaks(""), 0);
     }
 
     #[test]

@@ -149,7 +149,8 @@ pub struct FieldConflict {
     #[cfg_attr(feature = "utoipa", schema(required = false))]
     regions: Vec<Region>,
     /// Why the values could not be merged, where a rule says more than
-    /// "both changed it" (a counter's bound, a group).
+    /// "both changed it" (a counter's bound, a group, texts that differ in
+    /// too many places to merge line by line).
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
     /// `true` for a sensitive field: no values are shown.
