@@ -197,7 +197,7 @@ where
     /// # Errors
     /// As [`Collection::delete`]; 422 for a key used by another request.
     pub async fn delete(&self, id: &T::Id, pre: &Preconditions) -> Result<Receipt, Error> {
-        keyed!(self, |_, _, _| NoContent.to_response(), |on| on
+        keyed!(self, |_, _| NoContent.to_response(), |on| on
             .delete(id, pre))
     }
 
@@ -295,14 +295,14 @@ fn now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// The answer to a write that stored a resource.
-type Answer<T, S> = fn(&Collection<T, S>, &Stored<T>, Outcome) -> Response<Vec<u8>>;
+/// The answer to a write: one that stored a resource gets it with what
+/// the write did; a delete gets `None`.
+type Answer<T, S> = fn(&Collection<T, S>, Option<(&Stored<T>, Outcome)>) -> Response<Vec<u8>>;
 
-/// The answer to a write that stored `stored`, as view `V`.
+/// The answer to a write that stored a resource, as view `V`.
 fn answer_as<T, S, V>(
     collection: &Collection<T, S>,
-    stored: &Stored<T>,
-    outcome: Outcome,
+    written: Option<(&Stored<T>, Outcome)>,
 ) -> Response<Vec<u8>>
 where
     T: Versioned + Serialize,
@@ -310,7 +310,10 @@ where
     S: Store<T>,
     V: View<T> + Serialize,
 {
-    collection.respond::<V>(stored, outcome).to_response()
+    match written {
+        Some((stored, outcome)) => collection.respond::<V>(stored, outcome).to_response(),
+        None => NoContent.to_response(),
+    }
 }
 
 /// The collection's store for one keyed write: its writes commit the
@@ -329,6 +332,14 @@ struct Claiming<'a, T, S> {
 }
 
 impl<T, S> Claiming<'_, T, S> {
+    /// The receipt that a keyed write commits with itself (`None` without
+    /// a key): the answer to `written`, under the request's key.
+    fn receipt(&self, written: Option<(&Stored<T>, Outcome)>) -> Option<Receipt> {
+        let key = self.key?;
+        let answer = (self.answer)(self.collection, written);
+        Some(Receipt::of(key, &self.fingerprint, self.expires, answer))
+    }
+
     fn committed(&self) -> Option<Receipt> {
         self.committed
             .lock()
@@ -381,11 +392,9 @@ where
 
     async fn insert(&self, record: &Stored<T>, after: Option<Version>) -> Result<bool, StoreError> {
         let store = self.collection.store();
-        let Some(key) = self.key else {
+        let Some(receipt) = self.receipt(Some((record, Outcome::Created))) else {
             return store.insert(record, after).await;
         };
-        let answer = (self.answer)(self.collection, record, Outcome::Created);
-        let receipt = Receipt::of(key, &self.fingerprint, self.expires, answer);
         let claim = store
             .insert_keyed(record, after, &receipt, self.now)
             .await?;
@@ -394,11 +403,9 @@ where
 
     async fn update(&self, record: &Stored<T>, expected: Version) -> Result<bool, StoreError> {
         let store = self.collection.store();
-        let Some(key) = self.key else {
+        let Some(receipt) = self.receipt(Some((record, Outcome::Updated))) else {
             return store.update(record, expected).await;
         };
-        let answer = (self.answer)(self.collection, record, Outcome::Updated);
-        let receipt = Receipt::of(key, &self.fingerprint, self.expires, answer);
         let claim = store
             .update_keyed(record, expected, &receipt, self.now)
             .await?;
@@ -407,15 +414,9 @@ where
 
     async fn delete(&self, id: &T::Id, expected: Version) -> Result<bool, StoreError> {
         let store = self.collection.store();
-        let Some(key) = self.key else {
+        let Some(receipt) = self.receipt(None) else {
             return store.delete(id, expected).await;
         };
-        let receipt = Receipt::of(
-            key,
-            &self.fingerprint,
-            self.expires,
-            NoContent.to_response(),
-        );
         let claim = store.delete_keyed(id, expected, &receipt, self.now).await?;
         self.claimed(claim, receipt)
     }
