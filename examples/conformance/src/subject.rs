@@ -66,7 +66,7 @@ impl Subject {
             already_applied: false,
             caching: "no-cache",
             body_limit,
-            defaults: r#"{"tags": [], "likes": 0}"#,
+            defaults: r#"{"tags": [], "likes": 0, "sourceTitle": "", "sourceUrl": ""}"#,
             history: true,
             counter: Some("likes"),
         }

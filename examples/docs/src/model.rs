@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// A document as stored, a row of `docs`: the current text, its tags and
-/// likes, and a write-only access key. optimist keeps its 21 latest
+/// likes, the source it cites, and a write-only access key. optimist keeps its 21 latest
 /// versions (`optimist_revisions`, written in the transaction of each
 /// write), so a stale edit merges three ways: the text line by line, the
-/// tags as a set, the likes as a counter.
+/// tags as a set, the likes as a counter, the source as one value.
 #[derive(Versioned, Serialize, Deserialize, Clone, Debug)]
 #[versioned(resource = "Doc", history = 21)]
 #[serde(deny_unknown_fields)]
@@ -30,6 +30,15 @@ pub struct Doc {
     #[versioned(counter(min = 0, max = 999_999_999_999_999))]
     #[serde(deserialize_with = "optimist::content::integer")]
     pub likes: u64,
+    /// The title of the source the page cites. With its address, one
+    /// group: a stale edit of either never mixes with another writer's.
+    #[versioned(group = "source")]
+    #[serde(rename = "sourceTitle")]
+    pub source_title: String,
+    /// The address of the source the page cites (see `source_title`).
+    #[versioned(group = "source")]
+    #[serde(rename = "sourceUrl")]
+    pub source_url: String,
     /// The key of private share links: write-only, never shown.
     #[versioned(sensitive)]
     #[serde(rename = "accessKey")]
@@ -49,6 +58,13 @@ pub struct Revision {
     pub tags: Vec<String>,
     /// The likes at that version.
     pub likes: u64,
+    /// The source's title at that version (empty in versions kept before
+    /// documents had sources).
+    #[serde(rename = "sourceTitle", default)]
+    pub source_title: String,
+    /// The source's address at that version.
+    #[serde(rename = "sourceUrl", default)]
+    pub source_url: String,
 }
 
 impl Revision {
@@ -77,6 +93,12 @@ pub struct DocView {
     pub tags: Vec<String>,
     /// The likes.
     pub likes: u64,
+    /// The title of the source the page cites (empty: none).
+    #[serde(rename = "sourceTitle")]
+    pub source_title: String,
+    /// The address of that source.
+    #[serde(rename = "sourceUrl")]
+    pub source_url: String,
     /// The version: send it back in PUT or PATCH bodies, or use the `ETag`.
     pub version: u32,
 }
@@ -89,6 +111,8 @@ impl optimist::View<Doc> for DocView {
             body: doc.body.clone(),
             tags: doc.tags.clone(),
             likes: doc.likes,
+            source_title: doc.source_title.clone(),
+            source_url: doc.source_url.clone(),
             version: doc.version,
         }
     }
@@ -118,6 +142,14 @@ pub struct NewDoc {
     #[serde(default, deserialize_with = "optimist::content::integer")]
     #[schema(minimum = 0, maximum = 999_999_999_999_999_f64)]
     pub likes: u64,
+    /// The title of the source the page cites (default: none).
+    #[serde(rename = "sourceTitle", default)]
+    #[schema(schema_with = rule::source_title)]
+    pub source_title: String,
+    /// The address of that source (default: none).
+    #[serde(rename = "sourceUrl", default)]
+    #[schema(schema_with = rule::source_url)]
+    pub source_url: String,
     /// The key of private share links.
     #[serde(rename = "accessKey")]
     #[schema(schema_with = rule::access_key)]
@@ -148,6 +180,14 @@ pub struct PutDoc {
     #[serde(default, deserialize_with = "optimist::content::optional_integer")]
     #[schema(value_type = Option<u64>, minimum = 0, maximum = 999_999_999_999_999_f64)]
     pub likes: Option<u64>,
+    /// The source's title; absent (or `null`) keeps the current one.
+    #[serde(rename = "sourceTitle", default)]
+    #[schema(schema_with = rule::kept_source_title)]
+    pub source_title: Option<String>,
+    /// The source's address; absent (or `null`) keeps the current one.
+    #[serde(rename = "sourceUrl", default)]
+    #[schema(schema_with = rule::kept_source_url)]
+    pub source_url: Option<String>,
     /// A new access key; absent (or `null`) keeps the current one.
     #[serde(rename = "accessKey")]
     #[schema(schema_with = rule::kept_access_key)]
@@ -184,6 +224,14 @@ pub struct DocPatch {
     #[schema(value_type = u64, required = false, minimum = 0, maximum = 999_999_999_999_999_f64)]
     #[serde(default)]
     likes: Option<u64>,
+    /// A new title of the source (not `null`: empty for none).
+    #[serde(rename = "sourceTitle", default)]
+    #[schema(schema_with = rule::source_title)]
+    source_title: Option<String>,
+    /// A new address of the source (not `null`: empty for none).
+    #[serde(rename = "sourceUrl", default)]
+    #[schema(schema_with = rule::source_url)]
+    source_url: Option<String>,
     /// A new access key.
     #[serde(rename = "accessKey", default)]
     #[schema(schema_with = rule::access_key)]
@@ -208,6 +256,8 @@ impl Creation<Doc> for NewDoc {
             body: self.body.clone(),
             tags: self.tags.clone(),
             likes: self.likes,
+            source_title: self.source_title.clone(),
+            source_url: self.source_url.clone(),
             access_key: self.access_key.clone(),
         })
     }
@@ -238,9 +288,19 @@ impl Replacement<Doc> for PutDoc {
                 .or_else(|| current.map(|c| c.tags.clone()))
                 .unwrap_or_default(),
             likes: self.likes.or(current.map(|c| c.likes)).unwrap_or(0),
+            source_title: kept_or_empty(
+                self.source_title.as_ref(),
+                current.map(|c| &c.source_title),
+            ),
+            source_url: kept_or_empty(self.source_url.as_ref(), current.map(|c| &c.source_url)),
             access_key,
         })
     }
+}
+
+/// `sent`, else the current value, else (a create by PUT) empty.
+fn kept_or_empty(sent: Option<&String>, current: Option<&String>) -> String {
+    sent.or(current).cloned().unwrap_or_default()
 }
 
 /// The rules of each field, stated once: [`validate`] checks them and the
@@ -265,6 +325,10 @@ mod rule {
     pub const TAGS: usize = 32;
     /// Likes of a document (15 digits: exact in every JSON parser).
     pub const LIKES: u64 = 999_999_999_999_999;
+    /// Characters in a source's title.
+    pub const SOURCE_TITLE: RangeInclusive<usize> = 0..=200;
+    /// Characters in a source's address.
+    pub const SOURCE_URL: RangeInclusive<usize> = 0..=2000;
 
     pub fn title() -> Object {
         text("1 to 200 characters, not all of them whitespace", &TITLE)
@@ -293,6 +357,30 @@ mod rule {
         let mut tags = tags();
         tags.schema_type = SchemaType::from_iter([Type::Array, Type::Null]);
         tags
+    }
+
+    pub fn source_title() -> Object {
+        text("at most 200 characters", &SOURCE_TITLE).build()
+    }
+
+    pub fn source_url() -> Object {
+        text("at most 2000 characters", &SOURCE_URL).build()
+    }
+
+    /// A source's title in a replacement: `null` keeps the current one.
+    pub fn kept_source_title() -> Object {
+        kept(source_title())
+    }
+
+    /// A source's address in a replacement: `null` keeps the current one.
+    pub fn kept_source_url() -> Object {
+        kept(source_url())
+    }
+
+    /// `text`, or `null` for "keep the current value".
+    fn kept(mut text: Object) -> Object {
+        text.schema_type = SchemaType::from_iter([Type::String, Type::Null]);
+        text
     }
 
     pub fn access_key() -> Object {
@@ -327,6 +415,10 @@ pub fn validate(doc: &Doc) -> Result<(), Error> {
         "`body` has at most 1048576 characters"
     } else if !rule::ACCESS_KEY.contains(&chars(&doc.access_key)) {
         "`accessKey` has 8 to 256 characters"
+    } else if !rule::SOURCE_TITLE.contains(&chars(&doc.source_title)) {
+        "`sourceTitle` has at most 200 characters"
+    } else if !rule::SOURCE_URL.contains(&chars(&doc.source_url)) {
+        "`sourceUrl` has at most 2000 characters"
     } else if doc.likes > rule::LIKES {
         "`likes` has at most 15 digits"
     } else if doc.tags.len() > rule::TAGS {

@@ -73,6 +73,36 @@ async fn merges(backend: Backend) {
         (json!(["team", "urgent"]), json!(2))
     );
 
+    // The source's title and address are one group: one writer's new
+    // title never pairs with another's new address.
+    let (status, _) = from_v1(&api, json!({"sourceTitle": "RFC 9110"})).await;
+    assert_eq!(status, 200);
+    let url = "https://www.rfc-editor.org/rfc/rfc9111";
+    let (status, problem) = from_v1(&api, json!({"sourceUrl": url})).await;
+    assert_eq!(status, 409, "{problem}");
+    let fields: Vec<_> = problem["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].clone())
+        .collect();
+    assert_eq!(fields, [json!("sourceTitle"), json!("sourceUrl")]);
+    assert_eq!(
+        problem["conflicts"][0]["reason"],
+        "the group `source` changed on both sides"
+    );
+    // Both sides' source differs as a whole, even where the titles agree:
+    // the address goes with the current title only from the current version.
+    let (status, problem) =
+        from_v1(&api, json!({"sourceTitle": "RFC 9110", "sourceUrl": url})).await;
+    assert_eq!(status, 409, "{problem}");
+    let on_current = json!({"sourceUrl": url, "version": problem["currentVersion"]});
+    let both = api.patch(D, &[], &on_current).await.json();
+    assert_eq!(
+        (both["sourceTitle"].as_str(), both["sourceUrl"].as_str()),
+        (Some("RFC 9110"), Some(url))
+    );
+
     // A PUT of the whole form from version 1 changes only what its
     // author changed: the title; everything else stays as it is now.
     let mut form = DOCS.put_body("Plan B", TEXT);

@@ -42,7 +42,7 @@ async fn history(backend: Backend) {
     assert_eq!(versions(&all.json()), [1, 2, 3, 4, 5]);
     assert_eq!(
         all.json()[1],
-        json!({"version": 2, "title": "Notes", "body": "text 2", "tags": [], "likes": 0})
+        json!({"version": 2, "title": "Notes", "body": "text 2", "tags": [], "likes": 0, "sourceTitle": "", "sourceUrl": ""})
     );
     let cached = api
         .get(&format!("{D}/revisions"), &[("if-none-match", "\"v5\"")])

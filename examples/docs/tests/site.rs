@@ -35,6 +35,8 @@ fn assert_page(reply: &Reply, status: u16) -> &str {
 async fn reading(api: &Api) {
     let mut doc = DOCS.new_body(7, "<script>alert(1)</script> & notes");
     doc["body"] = json!("First <b>paragraph</b>\n\nSecond paragraph\n");
+    doc["sourceTitle"] = json!("A source");
+    doc["sourceUrl"] = json!("javascript:alert(1)");
     assert_eq!(api.create(&doc).await.status, 201);
     let page = api.get("/docs/7", &[]).await;
     let html = assert_page(&page, 200);
@@ -47,6 +49,10 @@ async fn reading(api: &Api) {
         "{html}"
     );
     assert!(!html.contains("<script>alert"), "never unescaped");
+    assert!(
+        html.contains("Source: A source") && !html.contains("href=\"javascript"),
+        "{html}"
+    );
     let list = api.get("/", &[]).await;
     assert!(assert_page(&list, 200).contains("href=\"/docs/7\""));
     let history = api.get("/docs/7/history", &[]).await;

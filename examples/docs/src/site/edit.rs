@@ -229,7 +229,7 @@ enum Saving {
 }
 
 /// Replaces document `id` with `draft`, based on version `base`; its
-/// tags, likes and access key stay as they are.
+/// tags, likes, source and access key stay as they are.
 async fn put(app: &App, id: u64, draft: &Draft, base: u32) -> Result<Tagged<DocView>, Error> {
     let body = PutDoc {
         id: None,
@@ -237,6 +237,8 @@ async fn put(app: &App, id: u64, draft: &Draft, base: u32) -> Result<Tagged<DocV
         body: draft.body.clone(),
         tags: None,
         likes: None,
+        source_title: None,
+        source_url: None,
         access_key: None,
         version: Version::new(u64::from(base)),
     };

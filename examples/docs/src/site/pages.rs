@@ -76,6 +76,8 @@ pub async fn create(app: State, form: web::Form<DraftForm>) -> HttpResponse {
             body: draft.body.clone(),
             tags: Vec::new(),
             likes: 0,
+            source_title: String::new(),
+            source_url: String::new(),
             access_key: access_key()?,
         };
         app.docs.post::<DocView>(&new).await
@@ -145,6 +147,19 @@ pub async fn show(app: State, Path(id): Path<u64>, shown: web::Query<Shown>) -> 
             p.meta {
                 "Version " (doc.version) " · " (doc.likes) " likes"
                 @if !doc.tags.is_empty() { " · tags: " (doc.tags.join(", ")) }
+            }
+            @if !doc.source_title.is_empty() || !doc.source_url.is_empty() {
+                p.source {
+                    "Source: "
+                    @let name = if doc.source_title.is_empty() { &doc.source_url } else { &doc.source_title };
+                    // Only web addresses become links: a `javascript:` one
+                    // would be a script in the page.
+                    @if doc.source_url.starts_with("https://") || doc.source_url.starts_with("http://") {
+                        a href=(doc.source_url) rel="nofollow noopener" { (name) }
+                    } @else {
+                        (name)
+                    }
+                }
             }
             div.text {
                 @for paragraph in doc.body.split("\n\n").filter(|p| !p.trim().is_empty()) {
