@@ -203,6 +203,14 @@ fn whole(base: &str, yours: &str, current: &str) -> Region {
 
 /// How a person settles one region that both sides edited differently
 /// (see [`resolve_text`]).
+///
+/// ```
+/// use optimist::merge::{Resolution, resolve_text};
+/// let current = resolve_text("a\n", "b\n", "c\n", |_, _| Resolution::Current);
+/// assert_eq!(current, "c\n");
+/// let written = resolve_text("a\n", "b\n", "c\n", |_, _| Resolution::Written("b and c".into()));
+/// assert_eq!(written, "b and c\n");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution {
     /// The request's lines.
