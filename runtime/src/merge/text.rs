@@ -223,6 +223,25 @@ pub enum Resolution {
     Written(String),
 }
 
+impl Resolution {
+    /// The value this resolution settles on, between `yours` and
+    /// `current`: for a field merged as a whole, such as a title.
+    ///
+    /// ```
+    /// use optimist::merge::Resolution;
+    /// assert_eq!(Resolution::Current.settle("mine", "theirs"), "theirs");
+    /// assert_eq!(Resolution::Written("ours".into()).settle("mine", "theirs"), "ours");
+    /// ```
+    #[must_use]
+    pub fn settle(self, yours: &str, current: &str) -> String {
+        match self {
+            Resolution::Yours => yours.to_owned(),
+            Resolution::Current => current.to_owned(),
+            Resolution::Written(text) => text,
+        }
+    }
+}
+
 /// Merges two edits of `base` as [`merge_text`] does, and settles each
 /// conflicting region as `resolve` answers for it (called with the
 /// region's index, in text order, and the region). This is the save of a
@@ -248,12 +267,7 @@ pub fn resolve_text(
     mut resolve: impl FnMut(usize, &Region) -> Resolution,
 ) -> String {
     if !mergeable(base, yours, current) {
-        let region = whole(base, yours, current);
-        return match resolve(0, &region) {
-            Resolution::Yours => region.yours,
-            Resolution::Current => region.current,
-            Resolution::Written(lines) => lines,
-        };
+        return resolve(0, &whole(base, yours, current)).settle(yours, current);
     }
     let merge = TextMerge::from_lines(base, yours, current);
     let mut text = String::with_capacity(yours.len().max(current.len()));
@@ -265,17 +279,12 @@ pub fn resolve_text(
             }
             MergeResolution::Conflict => {
                 let conflict = conflict(&merge, region);
-                match resolve(conflicts, &conflict) {
-                    Resolution::Yours => text.push_str(&conflict.yours),
-                    Resolution::Current => text.push_str(&conflict.current),
-                    Resolution::Written(lines) => {
-                        text.push_str(&lines);
-                        let ended =
-                            conflict.yours.ends_with('\n') || conflict.current.ends_with('\n');
-                        if ended && !lines.is_empty() && !lines.ends_with('\n') {
-                            text.push('\n');
-                        }
-                    }
+                let lines =
+                    resolve(conflicts, &conflict).settle(&conflict.yours, &conflict.current);
+                text.push_str(&lines);
+                let ended = conflict.yours.ends_with('\n') || conflict.current.ends_with('\n');
+                if ended && !lines.is_empty() && !lines.ends_with('\n') {
+                    text.push('\n');
                 }
                 conflicts += 1;
             }

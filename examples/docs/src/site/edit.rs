@@ -380,13 +380,8 @@ fn settle(
     if !choices.all_decided() {
         return None;
     }
-    let pick = |resolution: Resolution, mine: &str, current: &str| match resolution {
-        Resolution::Yours => mine.to_owned(),
-        Resolution::Current => current.to_owned(),
-        Resolution::Written(text) => text,
-    };
     let title = match (choices.of("title"), base) {
-        (Some(choice), _) => pick(choice, &yours.title, &theirs.title),
+        (Some(choice), _) => choice.settle(&yours.title, &theirs.title),
         // Only the other side changed it.
         (None, Some(base)) if base.title == yours.title => theirs.title.clone(),
         // Both changed it, differently: a place the page must have asked about.
@@ -398,7 +393,7 @@ fn settle(
         (None, _) => yours.title.clone(),
     };
     let body = match (choices.of("body"), base) {
-        (Some(choice), _) => pick(choice, &yours.body, &theirs.body),
+        (Some(choice), _) => choice.settle(&yours.body, &theirs.body),
         (None, Some(base)) => {
             let mut undecided = false;
             let body = resolve_text(&base.body, &yours.body, &theirs.body, |i, _| {
