@@ -282,24 +282,21 @@ impl Replacement<Doc> for PutDoc {
             version: current.map_or(0, |c| c.version),
             title: self.title.clone(),
             body: self.body.clone(),
-            tags: self
-                .tags
-                .clone()
-                .or_else(|| current.map(|c| c.tags.clone()))
-                .unwrap_or_default(),
-            likes: self.likes.or(current.map(|c| c.likes)).unwrap_or(0),
-            source_title: kept_or_empty(
+            tags: kept_or_default(self.tags.as_ref(), current.map(|c| &c.tags)),
+            likes: kept_or_default(self.likes.as_ref(), current.map(|c| &c.likes)),
+            source_title: kept_or_default(
                 self.source_title.as_ref(),
                 current.map(|c| &c.source_title),
             ),
-            source_url: kept_or_empty(self.source_url.as_ref(), current.map(|c| &c.source_url)),
+            source_url: kept_or_default(self.source_url.as_ref(), current.map(|c| &c.source_url)),
             access_key,
         })
     }
 }
 
-/// `sent`, else the current value, else (a create by PUT) empty.
-fn kept_or_empty(sent: Option<&String>, current: Option<&String>) -> String {
+/// A field a replacement may leave out: `sent`, else the current value,
+/// else (a create by PUT) the field's default.
+fn kept_or_default<V: Clone + Default>(sent: Option<&V>, current: Option<&V>) -> V {
     sent.or(current).cloned().unwrap_or_default()
 }
 
